@@ -1,0 +1,193 @@
+#include "analysis/plan.h"
+
+#include "analysis/environment.h"
+#include "analysis/scenario.h"
+#include "formula/compiler.h"
+#include "formula/parser.h"
+#include "util/error.h"
+#include "util/suggest.h"
+
+namespace lmp::analysis {
+namespace {
+
+using formula::Binding;
+using formula::Scope;
+
+class PlanBuilder {
+ public:
+  PlanBuilder(const model::Model& model, const db::ModuleDb& db, std::string_view profile)
+      : model_(model), db_(db), env_(db, profile), compiler_(env_) {
+    compiler_.ReserveInputs(kNumInputs);
+    for (const auto& [name, value] : model.numeric_config) {
+      Binding b;
+      b.value = value;
+      config_scope_.Bind(name, b);
+      layer_scope_.Bind(name, b);
+    }
+    // Scenario variables shadow config keys of the same name.
+    const auto& inputs = InputNames();
+    for (uint32_t k = 0; k < inputs.size(); ++k) {
+      Binding b;
+      b.is_const = false;
+      b.slot = k;
+      layer_scope_.Bind(inputs[k], b);
+    }
+    plan_.model_id = model.id;
+    plan_.profile = std::string(profile);
+  }
+
+  Plan Build() {
+    for (const model::Layer& l : model_.layers) Walk(l, "", 1, 0);
+    plan_.program = compiler_.Finish();
+    return std::move(plan_);
+  }
+
+ private:
+  [[noreturn]] void Fail(const std::string& where, const std::string& msg) {
+    throw Error(model_.file, where, msg);
+  }
+
+  // Compiles `f`, reporting faults at `where` in the model file.
+  Binding BindAt(const std::shared_ptr<const formula::Formula>& f, const Scope& scope, const std::string& label,
+                 const std::string& where) {
+    try {
+      return compiler_.EmitBinding(f, scope, label);
+    } catch (const Error& e) {
+      throw e.Located(model_.file, where);
+    }
+  }
+
+  void Walk(const model::Layer& layer, const std::string& prefix, int64_t count, int depth) {
+    const std::string path = layer.name.empty() ? prefix : (prefix.empty() ? layer.name : prefix + "." + layer.name);
+    const std::string shown = path.empty() ? "(root)" : path;
+    const db::Lookup found = db_.Find(layer.class_name);
+    if (!found.module) {
+      if (!found.ambiguous.empty()) {
+        std::string list;
+        for (const db::Module* m : found.ambiguous) list += (list.empty() ? "" : ", ") + m->full_class_name;
+        Fail(layer.pointer + "/class", "class '" + layer.class_name + "' is ambiguous: " + list +
+                                           "; write the full class name");
+      }
+      std::vector<std::string> names;
+      for (const auto& m : db_.modules()) names.push_back(m->full_class_name);
+      Fail(layer.pointer + "/class", "unknown module class '" + layer.class_name + "'" +
+                                         DidYouMean(layer.class_name, names) +
+                                         "; add an entry for it with --db FILE (see docs/module-db.md)");
+    }
+    const db::Module& module = *found.module;
+
+    int64_t repeat = 1;
+    if (layer.repeat) {
+      const Binding b = BindAt(layer.repeat, config_scope_, shown + " repeat", layer.pointer + "/repeat");
+      if (!b.is_const || !b.value.is_int || b.value.i < 1) {
+        Fail(layer.pointer + "/repeat", "repeat must be a positive integer over config values, got " +
+                                            (b.is_const ? b.value.ToString() : std::string("a scenario-dependent value")));
+      }
+      repeat = b.value.i;
+    }
+    if (__builtin_mul_overflow(count, repeat, &count)) Fail(layer.pointer + "/repeat", "repeat count overflows");
+
+    // Bind the module's parameters from the layer's formulas, in declaration
+    // order so that defaults may use earlier parameters.
+    for (const auto& [name, f] : layer.parameters) {
+      bool declared = false;
+      for (const auto& p : module.params) declared = declared || p.name == name;
+      if (!declared) {
+        std::vector<std::string> names;
+        for (const auto& p : module.params) names.push_back(p.name);
+        Fail(layer.pointer + "/parameters/" + PointerToken(name),
+             module.full_class_name + " has no parameter '" + name + "'" + DidYouMean(name, names) +
+                 "; its parameters are: " + Join(names));
+      }
+    }
+    Scope scope;
+    PlanLayer pl;
+    pl.path = shown;
+    pl.name = layer.name;
+    pl.module = module.full_class_name;
+    pl.depth = depth;
+    pl.repeat = repeat;
+    pl.count = count;
+    pl.composite = layer.composite;
+    for (size_t i = 0; i < module.params.size(); ++i) {
+      const formula::ParamDecl& p = module.params[i];
+      const std::shared_ptr<const formula::Formula>* given = nullptr;
+      for (const auto& [name, f] : layer.parameters) {
+        if (name == p.name) given = &f;
+      }
+      if (given) {
+        scope.Bind(p.name, BindAt(*given, layer_scope_, shown + " parameter " + p.name,
+                                  layer.pointer + "/parameters/" + PointerToken(p.name)));
+        pl.parameters.emplace_back(p.name, (*given)->text);
+      } else if (p.default_value) {
+        scope.Bind(p.name, BindAt(p.default_value, scope, module.full_class_name + " default of " + p.name,
+                                  layer.pointer + "/parameters"));
+      } else {
+        Fail(layer.pointer + "/parameters", "layer '" + shown + "' (" + module.full_class_name +
+                                                ") lacks parameter '" + p.name + "' (" +
+                                                module.param_descriptions[i] + "); add it to \"parameters\"");
+      }
+    }
+
+    env_.set_metric(kParameterCount);
+    const Binding params =
+        BindAt(module.parameter_count, scope, shown + ": " + module.full_class_name + " parameter_count", layer.pointer);
+    pl.params_const = params.is_const;
+    if (params.is_const) {
+      int64_t v = 0;
+      if (formula::ToCount(params.value, &v) != formula::Status::kOk || v < 0) {
+        Fail(layer.pointer, "parameter count of '" + shown + "' is not a non-negative integer: " +
+                                params.value.ToString());
+      }
+      pl.params = v;
+    } else {
+      pl.params_slot = params.slot;
+    }
+    plan_.layers.push_back(std::move(pl));
+
+    for (const db::Operation& op : module.operations) {
+      if (!op.RunsIn(plan_.profile)) continue;
+      PlanOp po;
+      po.layer = shown;
+      po.op = op.name;
+      po.module = module.full_class_name;
+      po.kind = op.kind;
+      po.count = count;
+      po.out_slot = compiler_.NewSlot();
+      for (int k = 1; k < db::kNumMetrics; ++k) compiler_.NewSlot();
+      for (int k = 0; k < db::kNumMetrics; ++k) {
+        env_.set_metric(k);
+        const std::string label = shown + ": " + module.full_class_name + " op " + op.name + " " + db::MetricName(k);
+        try {
+          compiler_.EmitInto(op.metrics[k], scope, label, po.out_slot + k);
+        } catch (const Error& e) {
+          throw e.Located(model_.file, layer.pointer);
+        }
+      }
+      plan_.ops.push_back(std::move(po));
+    }
+    for (const model::Layer& sub : layer.sub_layers) Walk(sub, path, count, depth + 1);
+  }
+
+  static std::string Join(const std::vector<std::string>& v) {
+    std::string s;
+    for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
+    return s.empty() ? "(none)" : s;
+  }
+
+  const model::Model& model_;
+  const db::ModuleDb& db_;
+  PlanEnvironment env_;
+  formula::Compiler compiler_;
+  Scope config_scope_;
+  Scope layer_scope_;
+  Plan plan_;
+};
+
+}  // namespace
+
+Plan BuildPlan(const model::Model& model, const db::ModuleDb& db, std::string_view profile) {
+  return PlanBuilder(model, db, profile).Build();
+}
+
+}  // namespace lmp::analysis

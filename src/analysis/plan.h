@@ -1,0 +1,58 @@
+#ifndef LMP_ANALYSIS_PLAN_H_
+#define LMP_ANALYSIS_PLAN_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "db/module_db.h"
+#include "formula/program.h"
+#include "model/model.h"
+
+namespace lmp::analysis {
+
+// One atomic operation of the flattened model.
+struct PlanOp {
+  std::string layer;   // dotted path, e.g. "model.layers.self_attn"
+  std::string op;      // operation name within the module
+  std::string module;  // full class name
+  std::string kind;
+  int64_t count = 1;   // product of the repeats above it
+  uint32_t out_slot = 0;  // first of db::kNumMetrics result slots
+};
+
+// One layer of the flattened model, for parameter counts and `inspect`.
+struct PlanLayer {
+  std::string path;
+  std::string name;
+  std::string module;
+  int depth = 0;
+  int64_t repeat = 1;
+  int64_t count = 1;
+  bool composite = false;
+  bool params_const = true;
+  int64_t params = 0;      // per instance, when params_const
+  uint32_t params_slot = 0;  // otherwise, computed per run
+  std::vector<std::pair<std::string, std::string>> parameters;  // as written
+};
+
+// A model compiled against a database for one execution profile: the layers
+// flattened, every parameter bound, every operation's formulas compiled into
+// one straight-line program over the scenario inputs. Built once; evaluating
+// a scenario then costs one pass over that program.
+struct Plan {
+  std::string model_id;
+  std::string profile;
+  std::vector<PlanOp> ops;
+  std::vector<PlanLayer> layers;
+  formula::Program program;
+};
+
+// Throws lmp::Error naming the model file and the layer's JSON pointer for
+// unknown classes, missing or unknown parameters and bad repeats.
+Plan BuildPlan(const model::Model& model, const db::ModuleDb& db, std::string_view profile);
+
+}  // namespace lmp::analysis
+
+#endif  // LMP_ANALYSIS_PLAN_H_

@@ -1,0 +1,61 @@
+#ifndef LMP_ANALYSIS_SCENARIO_H_
+#define LMP_ANALYSIS_SCENARIO_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace lmp::analysis {
+
+enum class Stage { kPrefill, kDecode };
+const char* StageName(Stage s);
+
+// What is being run. Prefill processes the prompt: seq_len = prompt_len,
+// kv_len = prompt_len. Decode processes one token per sequence attending to
+// decode_kv_len tokens (the cache plus the new token).
+struct Scenario {
+  int64_t batch_size = 1;
+  int64_t prompt_len = 2048;
+  int64_t decode_kv_len = 0;  // 0: the prompt length
+  int w_bits = 16;
+  int a_bits = 16;
+  int kv_bits = 16;
+  // Prefill computes logits for the last position of each sequence only, as
+  // inference engines do; true computes them for every position.
+  bool all_logits = false;
+  std::string profile = "fused";
+  std::vector<Stage> stages = {Stage::kPrefill, Stage::kDecode};
+};
+
+// Throws lmp::Error naming the offending option (e.g. "--batch") when a
+// value is out of range.
+void ValidateScenario(const Scenario& s);
+
+// The variables formulas see, in slot order. Layer parameters may use all of
+// them; module formulas only the element sizes (w_bits ... kv_bytes).
+enum InputSlot : uint32_t {
+  kBatchSize,
+  kSeqLen,
+  kKvLen,
+  kLogitsLen,
+  kWBits,
+  kABits,
+  kKvBits,
+  kWBytes,
+  kABytes,
+  kKvBytes,
+  kNumInputs,
+};
+const std::vector<std::string>& InputNames();
+
+struct StageInputs {
+  Stage stage;
+  int64_t seq_len;
+  int64_t kv_len;
+  int64_t logits_len;
+};
+StageInputs InputsFor(const Scenario& s, Stage stage);
+
+}  // namespace lmp::analysis
+
+#endif  // LMP_ANALYSIS_SCENARIO_H_

@@ -1,0 +1,277 @@
+// lmp: the command-line front end. Parses flags, calls the library, prints.
+// Every input error ends here as one line on stderr and exit code 2.
+#include <cstdio>
+#include <functional>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "analysis/analyze.h"
+#include "analysis/module_eval.h"
+#include "analysis/plan.h"
+#include "db/module_db.h"
+#include "model/model.h"
+#include "report/report.h"
+#include "util/error.h"
+
+namespace {
+
+using lmp::Error;
+using lmp::Json;
+
+constexpr int kExitInput = 2;
+
+// Everything the subcommands read from the command line.
+struct Options {
+  std::vector<std::string> db_files;
+  std::string format = "table";
+  std::string model;
+  std::string stage = "both";
+  lmp::analysis::Scenario scenario;
+  std::string module_name;
+  std::vector<std::string> assignments;
+  CLI::App* module_list = nullptr;
+  CLI::App* module_show = nullptr;
+  CLI::App* module_eval = nullptr;
+};
+
+lmp::db::ModuleDb LoadDb(const Options& o) {
+  lmp::db::ModuleDb db = lmp::db::ModuleDb::Embedded();
+  if (o.db_files.empty()) return db;
+  for (const std::string& f : o.db_files) db.AddFile(f);
+  db.Check();
+  return db;
+}
+
+void AddDbOption(CLI::App& cmd, Options& o) {
+  cmd.add_option("--db", o.db_files, "module database file layered over the embedded one (repeatable)");
+}
+
+void AddBitsOptions(CLI::App& cmd, Options& o) {
+  cmd.add_option("--w-bits", o.scenario.w_bits, "bits per weight")->capture_default_str();
+  cmd.add_option("--a-bits", o.scenario.a_bits, "bits per activation")->capture_default_str();
+  cmd.add_option("--kv-bits", o.scenario.kv_bits, "bits per KV-cache element")->capture_default_str();
+}
+
+void Print(const std::string& s) { std::fwrite(s.data(), 1, s.size(), stdout); }
+void PrintJson(const Json& j) { Print(j.dump(2) + "\n"); }
+
+// ---- analyze ---------------------------------------------------------------
+
+void SetupAnalyze(CLI::App& cmd, Options& o) {
+  cmd.add_option("MODEL", o.model, "catalog id (see 'lmp models') or architecture JSON path")->required();
+  cmd.add_option("--batch", o.scenario.batch_size, "sequences per batch")->capture_default_str();
+  cmd.add_option("--seq", o.scenario.prompt_len, "prompt length: tokens per sequence in prefill")
+      ->capture_default_str();
+  cmd.add_option("--kv-len", o.scenario.decode_kv_len,
+                 "tokens attended per sequence in a decode step, cache included (default: --seq)");
+  cmd.add_option("--stage", o.stage, "prefill, decode or both")
+      ->check(CLI::IsMember({"prefill", "decode", "both"}))
+      ->capture_default_str();
+  AddBitsOptions(cmd, o);
+  cmd.add_flag("--all-logits", o.scenario.all_logits,
+               "prefill computes logits for every position, not just the last");
+  AddDbOption(cmd, o);
+  cmd.add_option("--format", o.format, "table, json or csv")
+      ->check(CLI::IsMember({"table", "json", "csv"}))
+      ->capture_default_str();
+}
+
+int RunAnalyze(Options& o) {
+  using lmp::analysis::Stage;
+  if (o.stage == "prefill") o.scenario.stages = {Stage::kPrefill};
+  if (o.stage == "decode") o.scenario.stages = {Stage::kDecode};
+  lmp::analysis::ValidateScenario(o.scenario);
+  const lmp::db::ModuleDb db = LoadDb(o);
+  const lmp::model::Model model = lmp::model::LoadModel(o.model);
+  const lmp::analysis::Plan plan = lmp::analysis::BuildPlan(model, db, o.scenario.profile);
+  const lmp::analysis::Analysis a = lmp::analysis::Analyze(plan, o.scenario);
+  if (o.format == "json") {
+    PrintJson(lmp::report::AnalysisJson(plan, a));
+  } else if (o.format == "csv") {
+    Print(lmp::report::AnalysisCsv(plan, a));
+  } else {
+    Print(lmp::report::AnalysisTable(plan, a));
+  }
+  return 0;
+}
+
+// ---- inspect ---------------------------------------------------------------
+
+void SetupInspect(CLI::App& cmd, Options& o) {
+  cmd.add_option("MODEL", o.model, "catalog id or architecture JSON path")->required();
+  AddDbOption(cmd, o);
+  cmd.add_option("--format", o.format, "table or json")
+      ->check(CLI::IsMember({"table", "json"}))
+      ->capture_default_str();
+}
+
+int RunInspect(Options& o) {
+  const lmp::db::ModuleDb db = LoadDb(o);
+  const lmp::model::Model model = lmp::model::LoadModel(o.model);
+  const lmp::analysis::Plan plan = lmp::analysis::BuildPlan(model, db, o.scenario.profile);
+  lmp::analysis::Evaluator ev(plan);
+  const int64_t params = ev.Parameters(o.scenario);
+  if (o.format == "json") {
+    PrintJson(lmp::report::InspectJson(plan, params));
+  } else {
+    Print(lmp::report::InspectText(plan, params));
+  }
+  return 0;
+}
+
+// ---- models ----------------------------------------------------------------
+
+void SetupModels(CLI::App& cmd, Options& o) {
+  cmd.add_option("--format", o.format, "table or json")
+      ->check(CLI::IsMember({"table", "json"}))
+      ->capture_default_str();
+}
+
+int RunModels(Options& o) {
+  Json list = Json::array();
+  std::string text;
+  for (const auto& e : lmp::model::Catalog()) {
+    list.push_back({{"id", e.id}, {"description", e.description}});
+    text += e.id + "\n";
+  }
+  if (o.format == "json") {
+    PrintJson(list);
+  } else {
+    Print(text);
+  }
+  return 0;
+}
+
+// ---- module list | show | eval ----------------------------------------------
+
+void SetupModule(CLI::App& cmd, Options& o) {
+  cmd.require_subcommand(1);
+  o.module_list = cmd.add_subcommand("list", "list the modules in the database");
+  o.module_show = cmd.add_subcommand("show", "print a module's entry: parameters, operations, formulas");
+  o.module_show->add_option("NAME", o.module_name, "full class name, alias or short name")->required();
+  o.module_eval = cmd.add_subcommand("eval", "evaluate a module's formulas at given parameter values");
+  o.module_eval->add_option("NAME", o.module_name, "full class name, alias or short name")->required();
+  o.module_eval->add_option("ASSIGNMENTS", o.assignments, "NAME=VALUE for each parameter, e.g. N=2048");
+  AddBitsOptions(*o.module_eval, o);
+  for (CLI::App* sub : {o.module_list, o.module_show, o.module_eval}) {
+    AddDbOption(*sub, o);
+    sub->add_option("--format", o.format, "table or json")
+        ->check(CLI::IsMember({"table", "json"}))
+        ->capture_default_str();
+  }
+}
+
+int RunModule(Options& o) {
+  const lmp::db::ModuleDb db = LoadDb(o);
+  if (o.module_list->parsed()) {
+    Json list = Json::array();
+    std::string text;
+    for (const auto& m : db.modules()) {
+      list.push_back({{"full_class_name", m->full_class_name},
+                      {"key", m->key},
+                      {"operations", m->operations.size()},
+                      {"file", m->file}});
+      text += fmt::format("{:<64} {} op{}\n", m->full_class_name, m->operations.size(),
+                          m->operations.size() == 1 ? "" : "s");
+    }
+    o.format == "json" ? PrintJson(list) : Print(text);
+    return 0;
+  }
+  const lmp::db::Module& m = db.Get(o.module_name);
+  if (o.module_show->parsed()) {
+    if (o.format == "json") {
+      PrintJson(Json{{m.key, m.source}});
+      return 0;
+    }
+    std::string text = fmt::format("{}  (key {}, from {})\n", m.full_class_name, m.key, m.file);
+    if (!m.description.empty()) text += "  " + m.description + "\n";
+    text += "parameters:\n";
+    for (size_t i = 0; i < m.params.size(); ++i) {
+      text += fmt::format("  {:<18} {}{}\n", m.params[i].name, m.param_descriptions[i],
+                          m.params[i].default_value ? " (default " + m.params[i].default_value->text + ")" : "");
+    }
+    text += "parameter_count: " + m.parameter_count->text + "\n";
+    for (const auto& op : m.operations) {
+      text += fmt::format("operation {} ({}):\n", op.name, op.kind);
+      for (int k = 0; k < lmp::db::kNumMetrics; ++k) {
+        text += fmt::format("  {:<19} {}\n", lmp::db::MetricName(k), op.metrics[k]->text);
+      }
+    }
+    Print(text);
+    return 0;
+  }
+  std::vector<std::pair<std::string, std::string>> pairs;
+  for (const std::string& a : o.assignments) {
+    const size_t eq = a.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      throw Error("", a, "expected NAME=VALUE, e.g. N=2048");
+    }
+    pairs.emplace_back(a.substr(0, eq), a.substr(eq + 1));
+  }
+  const auto e = lmp::analysis::EvaluateModule(db, m, pairs, o.scenario);
+  o.format == "json" ? PrintJson(lmp::report::ModuleEvalJson(e)) : Print(lmp::report::ModuleEvalText(e));
+  return 0;
+}
+
+// The subcommand table.
+struct Subcommand {
+  const char* name;
+  const char* description;
+  void (*setup)(CLI::App&, Options&);
+  int (*run)(Options&);
+};
+
+constexpr Subcommand kSubcommands[] = {
+    {"analyze", "per-operation FLOPs and bytes of a model for prefill and decode", SetupAnalyze, RunAnalyze},
+    {"inspect", "the model's layer tree: classes, repeats, parameters", SetupInspect, RunInspect},
+    {"models", "list the embedded model catalog", SetupModels, RunModels},
+    {"module", "the module database: list, show, eval", SetupModule, RunModule},
+};
+
+void PrintError(const Error& e) {
+  std::fprintf(stderr, "lmp: error: %s\n", e.Line().c_str());
+  if (!e.detail().empty()) std::fprintf(stderr, "%s\n", e.detail().c_str());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"lmp (LM-Predictor): what running a transformer costs, operation by operation", "lmp"};
+  app.set_version_flag("--version", std::string("lmp ") + LMP_VERSION);
+  app.require_subcommand(1);
+  Options options;
+  std::vector<std::pair<CLI::App*, const Subcommand*>> commands;
+  for (const Subcommand& s : kSubcommands) {
+    CLI::App* cmd = app.add_subcommand(s.name, s.description);
+    s.setup(*cmd, options);
+    commands.emplace_back(cmd, &s);
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "lmp: error: %s; see 'lmp --help'\n", e.what());
+    return kExitInput;
+  }
+  try {
+    for (const auto& [cmd, s] : commands) {
+      if (cmd->parsed()) return s->run(options);
+    }
+  } catch (const Error& e) {
+    PrintError(e);
+    return kExitInput;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "lmp: internal error: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,55 @@
+#ifndef LMP_MODEL_MODEL_H_
+#define LMP_MODEL_MODEL_H_
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "formula/ast.h"
+#include "util/json_file.h"
+
+namespace lmp::model {
+
+// One entry of the standard model representation. A layer with sub_layers is
+// composite: its module's operations are only the work between its
+// sub-layers' calls; the sub-layers count their own.
+struct Layer {
+  std::string name;        // "" is allowed for the root; paths skip it
+  std::string class_name;  // module lookup key (full class path)
+  std::shared_ptr<const formula::Formula> repeat;  // null: 1; over config only
+  // Module parameter -> formula over config values and scenario variables.
+  std::vector<std::pair<std::string, std::shared_ptr<const formula::Formula>>> parameters;
+  std::vector<Layer> sub_layers;
+  bool composite = false;
+  std::string pointer;  // JSON pointer in the source file
+};
+
+struct Model {
+  std::string id;
+  std::string file;  // where it came from, for errors
+  std::string description;
+  Json config;       // as written
+  // Numeric config values (booleans as 0/1), usable as {name} in formulas.
+  std::vector<std::pair<std::string, formula::Value>> numeric_config;
+  std::vector<Layer> layers;
+};
+
+// Parses an architecture JSON; throws lmp::Error naming `file` and the place.
+Model ParseModel(std::string_view text, const std::string& file);
+
+// MODEL as the CLI takes it: a path to an architecture JSON, else a catalog
+// id (case-insensitive; the part after '/' alone also matches).
+Model LoadModel(std::string_view spec);
+
+struct CatalogEntry {
+  std::string id;
+  std::string description;
+  std::string path;  // embedded data path
+};
+const std::vector<CatalogEntry>& Catalog();
+
+}  // namespace lmp::model
+
+#endif  // LMP_MODEL_MODEL_H_

@@ -1,0 +1,38 @@
+#ifndef LMP_REPORT_REPORT_H_
+#define LMP_REPORT_REPORT_H_
+
+#include <cstdint>
+#include <string>
+
+#include "analysis/analyze.h"
+#include "analysis/module_eval.h"
+#include "analysis/plan.h"
+#include "util/json_file.h"
+
+namespace lmp::report {
+
+// The lmp.analysis/1 contract (docs/json-output.md). Per-operation figures are
+// for one instance; totals are sums of count x figure. Integers are exact.
+Json AnalysisJson(const analysis::Plan& plan, const analysis::Analysis& a);
+
+// One row per stage and operation, per-instance figures plus count.
+std::string AnalysisCsv(const analysis::Plan& plan, const analysis::Analysis& a);
+
+// Aligned terminal table in human units, figures multiplied by count.
+std::string AnalysisTable(const analysis::Plan& plan, const analysis::Analysis& a);
+
+// The flattened layer tree: class, repeat, parameters per layer.
+std::string InspectText(const analysis::Plan& plan, int64_t parameters);
+Json InspectJson(const analysis::Plan& plan, int64_t parameters);
+
+std::string ModuleEvalText(const analysis::ModuleEvaluation& e);
+Json ModuleEvalJson(const analysis::ModuleEvaluation& e);
+
+// 1234567 -> "1,234,567".
+std::string Grouped(int64_t v);
+// Scaled with an SI prefix: (2.5e12, "FLOP") -> "2.50 TFLOP".
+std::string Human(double v, const char* unit);
+
+}  // namespace lmp::report
+
+#endif  // LMP_REPORT_REPORT_H_

@@ -1,0 +1,118 @@
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "report/report.h"
+
+namespace lmp::report {
+namespace {
+
+using analysis::Metrics;
+
+int64_t Reads(const Metrics& m) { return m[db::kReadsWeights] + m[db::kReadsActivations] + m[db::kReadsKvCache]; }
+int64_t Writes(const Metrics& m) { return m[db::kWritesActivations] + m[db::kWritesKvCache]; }
+
+// Columns of text, left-aligned first column, right-aligned figures.
+std::string Render(const std::vector<std::vector<std::string>>& rows, size_t rule_before_last) {
+  std::vector<size_t> width;
+  for (const auto& r : rows) {
+    width.resize(std::max(width.size(), r.size()));
+    for (size_t c = 0; c < r.size(); ++c) width[c] = std::max(width[c], r[c].size());
+  }
+  std::string out;
+  size_t total_width = 0;
+  for (size_t w : width) total_width += w + 2;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (i == 1 || (rule_before_last && i + 1 == rows.size())) out += std::string(total_width - 2, '-') + "\n";
+    std::string line;
+    for (size_t c = 0; c < rows[i].size(); ++c) {
+      const std::string& cell = rows[i][c];
+      const std::string pad(width[c] - cell.size(), ' ');
+      line += (c < 2 ? cell + pad : pad + cell);
+      if (c + 1 < rows[i].size()) line += "  ";
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out += line + "\n";
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string AnalysisTable(const analysis::Plan& plan, const analysis::Analysis& a) {
+  const analysis::Scenario& s = a.scenario;
+  std::string out = fmt::format("{}  ({} parameters)\nbatch {}, prompt {}, W{}A{}KV{}, profile {}\n", a.model_id,
+                                Grouped(a.parameters), s.batch_size, s.prompt_len, s.w_bits, s.a_bits, s.kv_bits,
+                                s.profile);
+  for (const analysis::StageResult& st : a.stages) {
+    out += fmt::format("\n{}: seq_len {}, kv_len {}\n", analysis::StageName(st.inputs.stage), st.inputs.seq_len,
+                       st.inputs.kv_len);
+    std::vector<std::vector<std::string>> rows = {
+        {"operation", "kind", "count", "FLOPs", "weights rd", "act rd", "kv rd", "act wr", "kv wr"}};
+    for (size_t i = 0; i < plan.ops.size(); ++i) {
+      const analysis::PlanOp& op = plan.ops[i];
+      const Metrics& m = st.ops[i];
+      const double n = static_cast<double>(op.count);
+      rows.push_back({op.layer + "." + op.op, op.kind, std::to_string(op.count), Human(n * m[db::kFlops], "FLOP"),
+                      Human(n * m[db::kReadsWeights], "B"), Human(n * m[db::kReadsActivations], "B"),
+                      Human(n * m[db::kReadsKvCache], "B"), Human(n * m[db::kWritesActivations], "B"),
+                      Human(n * m[db::kWritesKvCache], "B")});
+    }
+    const Metrics& t = st.totals;
+    rows.push_back({"total", "", "", Human(static_cast<double>(t[db::kFlops]), "FLOP"),
+                    Human(static_cast<double>(t[db::kReadsWeights]), "B"),
+                    Human(static_cast<double>(t[db::kReadsActivations]), "B"),
+                    Human(static_cast<double>(t[db::kReadsKvCache]), "B"),
+                    Human(static_cast<double>(t[db::kWritesActivations]), "B"),
+                    Human(static_cast<double>(t[db::kWritesKvCache]), "B")});
+    out += Render(rows, 1);
+    out += fmt::format("exact: {} FLOPs, {} bytes read, {} bytes written\n", Grouped(t[db::kFlops]),
+                       Grouped(Reads(t)), Grouped(Writes(t)));
+  }
+  return out;
+}
+
+std::string AnalysisCsv(const analysis::Plan& plan, const analysis::Analysis& a) {
+  std::string out =
+      "stage,layer,op,module,kind,count,flops,reads_weights,reads_activations,reads_kv_cache,"
+      "writes_activations,writes_kv_cache\n";
+  for (const analysis::StageResult& st : a.stages) {
+    for (size_t i = 0; i < plan.ops.size(); ++i) {
+      const analysis::PlanOp& op = plan.ops[i];
+      const Metrics& m = st.ops[i];
+      out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{}\n", analysis::StageName(st.inputs.stage), op.layer,
+                         op.op, op.module, op.kind, op.count, m[0], m[1], m[2], m[3], m[4], m[5]);
+    }
+  }
+  return out;
+}
+
+std::string InspectText(const analysis::Plan& plan, int64_t parameters) {
+  std::string out = fmt::format("{}  ({} parameters)\n", plan.model_id, Grouped(parameters));
+  for (const analysis::PlanLayer& l : plan.layers) {
+    const std::string indent(2 * l.depth, ' ');
+    out += fmt::format("{}{} : {}", indent, l.name.empty() ? "(root)" : l.name, l.module);
+    if (l.repeat > 1) out += fmt::format("  x{}", l.repeat);
+    if (l.params_const && l.params > 0) out += fmt::format("  [{} params each]", Grouped(l.params));
+    out += "\n";
+    for (const auto& [k, v] : l.parameters) out += fmt::format("{}    {} = {}\n", indent, k, v);
+  }
+  return out;
+}
+
+std::string ModuleEvalText(const analysis::ModuleEvaluation& e) {
+  std::string out = fmt::format("{}  (parameters: {})\n", e.module, Grouped(e.parameters));
+  std::vector<std::vector<std::string>> rows = {
+      {"op", "kind", "flops", "reads.weights", "reads.activations", "reads.kv_cache", "writes.activations",
+       "writes.kv_cache"}};
+  auto row = [](const std::string& name, const std::string& kind, const Metrics& m) {
+    std::vector<std::string> r = {name, kind};
+    for (int64_t v : m) r.push_back(Grouped(v));
+    return r;
+  };
+  for (size_t i = 0; i < e.ops.size(); ++i) rows.push_back(row(e.op_names[i], e.op_kinds[i], e.ops[i]));
+  rows.push_back(row("total", "", e.totals));
+  return out + Render(rows, 1);
+}
+
+}  // namespace lmp::report

@@ -1,0 +1,28 @@
+#ifndef LMP_UTIL_JSON_FILE_H_
+#define LMP_UTIL_JSON_FILE_H_
+
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+namespace lmp {
+
+using Json = nlohmann::ordered_json;
+
+// Parses `text` as JSON. On a syntax error throws lmp::Error naming `file`
+// and the line:column of the fault.
+Json ParseJson(std::string_view text, const std::string& file);
+
+// Reads a whole file; throws lmp::Error if it can't be read.
+std::string ReadFile(const std::string& path);
+
+// Reads and parses a JSON file.
+Json LoadJsonFile(const std::string& path);
+
+// RFC 6901 escaping of one reference token ("a/b" -> "a~1b").
+std::string PointerToken(std::string_view token);
+
+}  // namespace lmp
+
+#endif  // LMP_UTIL_JSON_FILE_H_
