@@ -1,5 +1,6 @@
 // lmp: the command-line front end. Parses flags, calls the library, prints.
 // Every input error ends here as one line on stderr and exit code 2.
+#include <algorithm>
 #include <cstdio>
 #include <functional>
 #include <iostream>
@@ -16,6 +17,7 @@
 #include "model/model.h"
 #include "report/report.h"
 #include "util/error.h"
+#include "util/suggest.h"
 
 namespace {
 
@@ -249,6 +251,16 @@ int main(int argc, char** argv) {
     CLI::App* cmd = app.add_subcommand(s.name, s.description);
     s.setup(*cmd, options);
     commands.emplace_back(cmd, &s);
+  }
+  // An unknown command word gets a did-you-mean, as ninja does.
+  if (argc > 1 && argv[1][0] != '-') {
+    std::vector<std::string> names;
+    for (const Subcommand& s : kSubcommands) names.push_back(s.name);
+    if (std::find(names.begin(), names.end(), argv[1]) == names.end()) {
+      std::fprintf(stderr, "lmp: error: unknown command '%s'%s; see 'lmp --help'\n", argv[1],
+                   lmp::DidYouMean(argv[1], names).c_str());
+      return kExitInput;
+    }
   }
   try {
     app.parse(argc, argv);

@@ -220,8 +220,8 @@ void ModuleDb::Check() const {
         for (const auto& p : m.params) names.push_back(p.name);
         const std::string hint = ClosestMatch(n.name, names);
         FailAt(site, n, n.begin,
-               "unknown parameter {" + n.name + "}" + (hint.empty() ? "" : "; did you mean {" + hint + "}?") +
-                   " Declare it in \"parameters\" or fix the name");
+               "unknown parameter {" + n.name + "}" + (hint.empty() ? "" : " (did you mean {" + hint + "}?)") +
+                   "; declare it in \"parameters\" or fix the name");
       }
     }
     if (n.kind == NodeKind::kCall) {
@@ -233,7 +233,7 @@ void ModuleDb::Check() const {
           FailAt(site, n, n.begin, "module name '" + n.name + "' is ambiguous: " + list + "; use the full class name");
         }
         FailAt(site, n, n.begin,
-               "unknown module ${" + n.name + "}" + DidYouMean(n.name, AllNames()) + " Add it, or fix the name");
+               "unknown module ${" + n.name + "}" + DidYouMean(n.name, AllNames()) + "; add it, or fix the name");
       }
       const Module& callee = *r.module;
       std::vector<bool> given(callee.params.size(), false);

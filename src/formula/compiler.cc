@@ -130,7 +130,7 @@ void Compiler::EmitNode(const Node& n, const Scope& scope, int32_t frame, int de
         for (std::string& g : env_.GlobalNames()) names.push_back(std::move(g));
         std::string hint = ClosestMatch(n.name, names);
         Fail(frame, n, "unknown parameter {" + n.name + "}" +
-                           (hint.empty() ? "" : "; did you mean {" + hint + "}?"));
+                           (hint.empty() ? "" : " (did you mean {" + hint + "}?)"));
       }
       if (b->is_const) {
         in.code = Opcode::kConst;

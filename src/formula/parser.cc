@@ -163,7 +163,7 @@ class Parser {
           std::vector<std::string> names;
           for (const FuncInfo& f : kFuncs) names.push_back(f.name);
           std::string hint = DidYouMean(id.text, names);
-          if (!fi && hint.empty()) hint = "; parameters are written {" + id.text + "}";
+          if (!fi && hint.empty()) hint = "; a parameter is written {" + id.text + "}";
           Fail(id, fi ? "function '" + id.text + "' needs parentheses"
                       : "unknown name '" + id.text + "'" + hint);
         }

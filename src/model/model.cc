@@ -93,6 +93,7 @@ Model LoadModel(std::string_view spec) {
       }
     }
     ids.push_back(e.id);
+    if (slash != std::string::npos) ids.push_back(e.id.substr(slash + 1));
   }
   throw Error(s, "", "no such file, and no catalog model has this id" + DidYouMean(spec, ids) +
                          "; 'lmp models' lists the catalog");

@@ -65,6 +65,7 @@ void ValidateAgainstSchema(const Json& doc, std::string_view schema_path, const 
   }
   std::string desc = best.description;
   if (!desc.empty()) desc[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(desc[0])));
+  while (!desc.empty() && (desc.back() == '.' || desc.back() == ' ')) desc.pop_back();
   throw Error(file, ContextToPointer(best.context),
               "does not match the schema (" + std::string(schema_path) + "): " + desc +
                   "; see " + std::string(docs_page));

@@ -48,7 +48,7 @@ std::string ClosestMatch(std::string_view word,
 std::string DidYouMean(std::string_view word,
                        const std::vector<std::string>& candidates) {
   const std::string m = ClosestMatch(word, candidates);
-  return m.empty() ? "" : "; did you mean '" + m + "'?";
+  return m.empty() ? "" : " (did you mean '" + m + "'?)";
 }
 
 }  // namespace lmp

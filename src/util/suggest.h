@@ -15,7 +15,7 @@ int EditDistance(std::string_view a, std::string_view b);
 std::string ClosestMatch(std::string_view word,
                          const std::vector<std::string>& candidates);
 
-// "; did you mean 'x'?" or "" when nothing is close.
+// " (did you mean 'x'?)" or "" when nothing is close.
 std::string DidYouMean(std::string_view word,
                        const std::vector<std::string>& candidates);
 

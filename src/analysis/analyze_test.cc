@@ -1,0 +1,243 @@
+#include "analysis/analyze.h"
+
+#include <gtest/gtest.h>
+
+#include "analysis/module_eval.h"
+#include "model/model.h"
+#include "util/error.h"
+
+namespace lmp::analysis {
+namespace {
+
+using db::kFlops;
+using db::kReadsActivations;
+using db::kReadsKvCache;
+using db::kReadsWeights;
+using db::kWritesActivations;
+using db::kWritesKvCache;
+
+const db::ModuleDb& Db() {
+  static const db::ModuleDb db = db::ModuleDb::Embedded();
+  return db;
+}
+
+Plan PlanFor(const std::string& id) { return BuildPlan(model::LoadModel(id), Db(), "fused"); }
+
+// The per-instance figures of one operation in one stage.
+Metrics Op(const Plan& plan, const StageResult& st, const std::string& layer, const std::string& op) {
+  for (size_t i = 0; i < plan.ops.size(); ++i) {
+    if (plan.ops[i].layer == layer && plan.ops[i].op == op) return st.ops[i];
+  }
+  ADD_FAILURE() << "no operation " << layer << "." << op;
+  return {};
+}
+
+int64_t Count(const Plan& plan, const std::string& layer, const std::string& op) {
+  for (const PlanOp& o : plan.ops) {
+    if (o.layer == layer && o.op == op) return o.count;
+  }
+  return 0;
+}
+
+TEST(AnalyzeTest, Llama2_7bPrefillHandDerived) {
+  const Plan plan = PlanFor("meta-llama/Llama-2-7b-hf");
+  Scenario s;
+  s.prompt_len = 2048;
+  const Analysis a = Analyze(plan, s);
+  const StageResult& pre = a.stages[0];
+  ASSERT_EQ(pre.inputs.stage, Stage::kPrefill);
+  // q_proj: 2 * 2048 * 4096 * 4096.
+  EXPECT_EQ(Op(plan, pre, "model.layers.self_attn.q_proj", "linear")[kFlops], 68'719'476'736);
+  EXPECT_EQ(Count(plan, "model.layers.self_attn.q_proj", "linear"), 32);
+  // qk_matmul: 2 * 32 heads * 2048 * 2048 * 128.
+  EXPECT_EQ(Op(plan, pre, "model.layers.self_attn", "qk_matmul")[kFlops], 34'359'738'368);
+  // The score matrix (32 * 2048 * 2048 fp16) is written by qk and read by softmax.
+  EXPECT_EQ(Op(plan, pre, "model.layers.self_attn", "qk_matmul")[kWritesActivations], 268'435'456);
+  EXPECT_EQ(Op(plan, pre, "model.layers.self_attn", "softmax")[kReadsActivations], 268'435'456);
+  // k_proj writes the KV cache, not activations: 2048 tokens * 4096 * 2 bytes.
+  EXPECT_EQ(Op(plan, pre, "model.layers.self_attn.k_proj", "linear")[kWritesKvCache], 16'777'216);
+  EXPECT_EQ(Op(plan, pre, "model.layers.self_attn.k_proj", "linear")[kWritesActivations], 0);
+  // lm_head runs on the last position only: 2 * 1 * 4096 * 32000.
+  EXPECT_EQ(Op(plan, pre, "lm_head", "linear")[kFlops], 262'144'000);
+  EXPECT_EQ(a.parameters, 6'738'415'616);
+}
+
+TEST(AnalyzeTest, Llama2_7bPrefillTotalEqualsAHandSum) {
+  const Plan plan = PlanFor("meta-llama/Llama-2-7b-hf");
+  const Analysis a = Analyze(plan, Scenario{});
+  const int64_t T = 2048, h = 4096, I = 11008, H = 32, D = 128, V = 32000, S = 2048, L = 32;
+  const int64_t linears = 2 * T * (4 * h * h + 3 * h * I);
+  const int64_t attention = 3 * T * h * 2 + 2 * (2 * H * S * S * D) + 5 * H * S * S;
+  const int64_t norms = 2 * (4 * T * h + 3 * T), residuals = 2 * T * h, mlp = T * I + 4 * T * I;
+  const int64_t expected = L * (linears + attention + norms + residuals + mlp) + (T * D / 2 + 2 * T * D) +
+                           (4 * T * h + 3 * T) + 2 * h * V;
+  EXPECT_EQ(a.stages[0].totals[kFlops], expected);
+  EXPECT_EQ(expected, 28'754'414'934'016);
+}
+
+TEST(AnalyzeTest, Llama2_7bDecodeHandDerived) {
+  const Plan plan = PlanFor("meta-llama/Llama-2-7b-hf");
+  Scenario s;
+  s.stages = {Stage::kDecode};
+  s.decode_kv_len = 2048;
+  const Analysis a = Analyze(plan, s);
+  const StageResult& dec = a.stages[0];
+  EXPECT_EQ(dec.inputs.seq_len, 1);
+  // 2 * 32 heads * 1 * 2048 * 128.
+  EXPECT_EQ(Op(plan, dec, "model.layers.self_attn", "qk_matmul")[kFlops], 16'777'216);
+  // K cache read once per layer: 2048 tokens * 32 heads * 128 * 2 bytes.
+  EXPECT_EQ(Op(plan, dec, "model.layers.self_attn", "qk_matmul")[kReadsKvCache], 16'777'216);
+  // A decode step reads every weight of the linear layers once: 2 bytes each.
+  int64_t weights = 0;
+  for (size_t i = 0; i < plan.ops.size(); ++i) {
+    if (plan.ops[i].module == "torch.nn.modules.linear.Linear") weights += plan.ops[i].count * dec.ops[i][kReadsWeights];
+  }
+  EXPECT_EQ(weights, 2 * (32LL * (4 * 4096LL * 4096 + 3 * 4096LL * 11008) + 4096LL * 32000));
+}
+
+TEST(AnalyzeTest, GqaReadsEachKvHeadOnce) {
+  const Plan plan = PlanFor("meta-llama/Llama-2-70b-hf");
+  Scenario s;
+  s.stages = {Stage::kDecode};
+  s.decode_kv_len = 4096;
+  const Analysis a = Analyze(plan, s);
+  // 70b: 8 KV heads of 128; K and V each read once per layer per step.
+  const Metrics qk = Op(plan, a.stages[0], "model.layers.self_attn", "qk_matmul");
+  EXPECT_EQ(qk[kReadsKvCache], 4096LL * 8 * 128 * 2);
+  EXPECT_EQ(qk[kFlops], 2LL * 64 * 4096 * 128);
+  // k_proj output width is 8 * 128 = 1024.
+  EXPECT_EQ(Op(plan, a.stages[0], "model.layers.self_attn.k_proj", "linear")[kFlops], 2LL * 8192 * 1024);
+}
+
+TEST(AnalyzeTest, ParameterCountsOfLlama2) {
+  Scenario s;
+  EXPECT_EQ(Evaluator(PlanFor("meta-llama/Llama-2-7b-hf")).Parameters(s), 6'738'415'616);
+  EXPECT_EQ(Evaluator(PlanFor("meta-llama/Llama-2-13b-hf")).Parameters(s), 13'015'864'320);
+  EXPECT_EQ(Evaluator(PlanFor("meta-llama/Llama-2-70b-hf")).Parameters(s), 68'976'648'192);
+}
+
+TEST(AnalyzeTest, BatchScalesActivationsNotWeights) {
+  const Plan plan = PlanFor("Llama-2-7b-hf");
+  Scenario one, four;
+  four.batch_size = 4;
+  const Analysis a1 = Analyze(plan, one), a4 = Analyze(plan, four);
+  const Metrics q1 = Op(plan, a1.stages[1], "model.layers.self_attn.q_proj", "linear");
+  const Metrics q4 = Op(plan, a4.stages[1], "model.layers.self_attn.q_proj", "linear");
+  EXPECT_EQ(q4[kFlops], 4 * q1[kFlops]);
+  EXPECT_EQ(q4[kReadsWeights], q1[kReadsWeights]);
+  EXPECT_EQ(q4[kReadsActivations], 4 * q1[kReadsActivations]);
+}
+
+TEST(AnalyzeTest, BitsSetBytesPerElement) {
+  const Plan plan = PlanFor("Llama-2-7b-hf");
+  Scenario s;
+  s.w_bits = 4;
+  s.kv_bits = 8;
+  s.stages = {Stage::kDecode};
+  const Analysis a = Analyze(plan, s);
+  const Metrics q = Op(plan, a.stages[0], "model.layers.self_attn.q_proj", "linear");
+  EXPECT_EQ(q[kReadsWeights], 4096LL * 4096 / 2);
+  EXPECT_EQ(q[kReadsActivations], 4096 * 2);
+  EXPECT_EQ(Op(plan, a.stages[0], "model.layers.self_attn", "qk_matmul")[kReadsKvCache], 2048LL * 4096);
+  // Norm weights stay at activation precision under weight quantization.
+  EXPECT_EQ(Op(plan, a.stages[0], "model.layers.input_layernorm", "rms_norm")[kReadsWeights], 4096 * 2);
+}
+
+TEST(AnalyzeTest, AllLogitsOption) {
+  const Plan plan = PlanFor("Llama-2-7b-hf");
+  Scenario s;
+  s.prompt_len = 128;
+  s.all_logits = true;
+  s.stages = {Stage::kPrefill};
+  EXPECT_EQ(Op(plan, Analyze(plan, s).stages[0], "lm_head", "linear")[kFlops], 2LL * 128 * 4096 * 32000);
+}
+
+TEST(AnalyzeTest, TotalsAreCountTimesFigure) {
+  const Plan plan = PlanFor("Llama-2-13b-hf");
+  const Analysis a = Analyze(plan, Scenario{});
+  for (const StageResult& st : a.stages) {
+    for (int k = 0; k < db::kNumMetrics; ++k) {
+      int64_t sum = 0;
+      for (size_t i = 0; i < plan.ops.size(); ++i) sum += plan.ops[i].count * st.ops[i][k];
+      EXPECT_EQ(st.totals[k], sum);
+    }
+  }
+}
+
+TEST(AnalyzeTest, CompositeLayersCountOnlyTheirOwnOperations) {
+  const Plan plan = PlanFor("Llama-2-7b-hf");
+  std::vector<std::string> attention_ops;
+  for (const PlanOp& op : plan.ops) {
+    if (op.layer == "model.layers.self_attn") attention_ops.push_back(op.op);
+  }
+  EXPECT_EQ(attention_ops, (std::vector<std::string>{"rope_q", "rope_k", "qk_matmul", "softmax", "sv_matmul"}));
+}
+
+TEST(AnalyzeTest, OverflowIsAnErrorWithATrace) {
+  const Plan plan = PlanFor("Llama-2-7b-hf");
+  Scenario s;
+  s.batch_size = 100'000'000;
+  s.prompt_len = 100'000'000;
+  try {
+    Analyze(plan, s);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.Line(),
+              "64-bit integer overflow in '{num_indices} * {embedding_dim}' (model.embed_tokens: "
+              "torch.nn.modules.sparse.Embedding op embedding reads.weights, col 1); check the sizes and the formulas");
+  }
+}
+
+TEST(AnalyzeTest, InvalidScenariosAreRejected) {
+  const Plan plan = PlanFor("Llama-2-7b-hf");
+  auto error = [&](Scenario s) {
+    try {
+      Analyze(plan, s);
+    } catch (const Error& e) {
+      return e.Line();
+    }
+    return std::string("no error");
+  };
+  Scenario s;
+  s.batch_size = 0;
+  EXPECT_EQ(error(s), "--batch: must be a positive integer, got 0");
+  s = Scenario{};
+  s.prompt_len = -5;
+  EXPECT_EQ(error(s), "--seq: must be a positive integer, got -5");
+  s = Scenario{};
+  s.w_bits = 0;
+  EXPECT_EQ(error(s), "--w-bits: must be a bit width from 1 to 64, got 0");
+}
+
+TEST(ModuleEvalTest, LinearAsTheSeedsComputeIt) {
+  Scenario s;
+  const ModuleEvaluation e = EvaluateModule(
+      Db(), Db().Get("torch.nn.Linear"), {{"N", "2048"}, {"in_features", "4096"}, {"out_features", "11008"}}, s);
+  ASSERT_EQ(e.ops.size(), 1u);
+  EXPECT_EQ(e.ops[0][kFlops], 2LL * 2048 * 4096 * 11008);
+  EXPECT_EQ(e.ops[0][kReadsWeights], 2LL * 4096 * 11008);
+  EXPECT_EQ(e.ops[0][kReadsActivations], 2LL * 2048 * 4096);
+  EXPECT_EQ(e.ops[0][kWritesActivations], 2LL * 2048 * 11008);
+  EXPECT_EQ(e.parameters, 4096LL * 11008);
+}
+
+TEST(ModuleEvalTest, MissingAndUnknownParameters) {
+  Scenario s;
+  try {
+    EvaluateModule(Db(), Db().Get("Linear"), {{"N", "1"}}, s);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.Line(), "torch.nn.modules.linear.Linear needs parameter(s): in_features, out_features; pass them as "
+                        "NAME=VALUE");
+  }
+  try {
+    EvaluateModule(Db(), Db().Get("Linear"), {{"NN", "1"}}, s);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.Line(), "NN: torch.nn.modules.linear.Linear has no parameter 'NN' (did you mean 'N'?); 'lmp module "
+                        "show torch.nn.modules.linear.Linear' lists its parameters");
+  }
+}
+
+}  // namespace
+}  // namespace lmp::analysis
