@@ -1,7 +1,79 @@
+// Google Benchmark targets; figures are recorded in docs/BENCHMARKS.md.
 #include <benchmark/benchmark.h>
 
-int main(int argc, char** argv) {
-  benchmark::Initialize(&argc, argv);
-  benchmark::RunSpecifiedBenchmarks();
-  return 0;
+#include "analysis/analyze.h"
+#include "analysis/plan.h"
+#include "db/module_db.h"
+#include "model/model.h"
+
+namespace {
+
+using namespace lmp;
+
+const db::ModuleDb& Db() {
+  static const db::ModuleDb db = db::ModuleDb::Embedded();
+  return db;
 }
+
+// Parse, schema-validate, parse every formula and check the whole embedded
+// module database.
+void BM_LoadEmbeddedDb(benchmark::State& state) {
+  for (auto _ : state) {
+    db::ModuleDb db = db::ModuleDb::Embedded();
+    benchmark::DoNotOptimize(db);
+  }
+}
+BENCHMARK(BM_LoadEmbeddedDb)->Unit(benchmark::kMicrosecond);
+
+void BM_LoadModel(benchmark::State& state) {
+  for (auto _ : state) {
+    model::Model m = model::LoadModel("meta-llama/Llama-2-7b-hf");
+    benchmark::DoNotOptimize(m);
+  }
+}
+BENCHMARK(BM_LoadModel)->Unit(benchmark::kMicrosecond);
+
+// Flatten, bind and compile Llama-2-7b into one program.
+void BM_BuildPlan(benchmark::State& state) {
+  const model::Model m = model::LoadModel("meta-llama/Llama-2-7b-hf");
+  for (auto _ : state) {
+    analysis::Plan p = analysis::BuildPlan(m, Db(), "fused");
+    benchmark::DoNotOptimize(p);
+  }
+}
+BENCHMARK(BM_BuildPlan)->Unit(benchmark::kMicrosecond);
+
+// One full analysis after load: prefill and decode of Llama-2-7b, every
+// operation's six figures and the stage totals.
+void BM_AnalyzeLlama2_7bBothStages(benchmark::State& state) {
+  const analysis::Plan plan = analysis::BuildPlan(model::LoadModel("meta-llama/Llama-2-7b-hf"), Db(), "fused");
+  analysis::Evaluator ev(plan);
+  analysis::Scenario s;
+  analysis::StageResult prefill, decode;
+  int64_t batch = 1;
+  for (auto _ : state) {
+    s.batch_size = batch;
+    batch = batch % 64 + 1;  // vary the input so nothing is hoisted
+    ev.Run(s, analysis::Stage::kPrefill, &prefill);
+    ev.Run(s, analysis::Stage::kDecode, &decode);
+    benchmark::DoNotOptimize(prefill.totals);
+    benchmark::DoNotOptimize(decode.totals);
+  }
+}
+BENCHMARK(BM_AnalyzeLlama2_7bBothStages)->Unit(benchmark::kMicrosecond);
+
+// The convenience entry point, which also validates the scenario, counts
+// parameters and allocates fresh results.
+void BM_AnalyzeConvenience(benchmark::State& state) {
+  const analysis::Plan plan = analysis::BuildPlan(model::LoadModel("meta-llama/Llama-2-7b-hf"), Db(), "fused");
+  analysis::Scenario s;
+  for (auto _ : state) {
+    analysis::Analysis a = analysis::Analyze(plan, s);
+    benchmark::DoNotOptimize(a);
+  }
+}
+BENCHMARK(BM_AnalyzeConvenience)->Unit(benchmark::kMicrosecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();
