@@ -84,6 +84,11 @@ TEST(CliTest, ArchitectureFileAndModuleEval) {
   EXPECT_NE(e.out.find("\"flops\": 528384"), std::string::npos) << e.out;
 }
 
+TEST(CliTest, DbOptionTakesOneValueAndRepeats) {
+  const Result r = Lmp("analyze --db formula_ok.json --db formula_ok.json Llama-2-7b-hf --stage decode");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
 TEST(CliTest, InspectShowsTheTree) {
   const Result r = Lmp("inspect meta-llama/Llama-2-70b-hf");
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -145,7 +150,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{"UnknownCommand", "anaylze Llama-2-7b-hf", "lmp: error: unknown command 'anaylze' (did you mean 'analyze'?); see "
                                           "'lmp --help'"},
         BadInput{"Overflow", "analyze Llama-2-7b-hf --batch 100000000 --seq 100000000",
-                 "lmp: error: 64-bit integer overflow in '{num_indices} * {embedding_dim}' (model.embed_tokens: "
+                 "lmp: error: <embedded>/models/meta-llama--Llama-2-7b-hf.json: /layers/0/sub_layers/0/sub_layers/0: "
+                 "64-bit integer overflow in '{num_indices} * {embedding_dim}' (model.embed_tokens: "
                  "torch.nn.modules.sparse.Embedding op embedding reads.weights, col 1); check the sizes and the "
                  "formulas"},
         BadInput{"MissingFile", "analyze missing.json", "lmp: error: missing.json: no such file, and no catalog model has this "

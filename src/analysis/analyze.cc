@@ -3,17 +3,7 @@
 #include "util/error.h"
 
 namespace lmp::analysis {
-namespace {
-
 using formula::Value;
-
-void Run(const formula::Program& program, Value* slots) {
-  uint32_t failed_at = 0;
-  const formula::Status st = program.Run(slots, &failed_at);
-  if (st != formula::Status::kOk) throw program.Failure(st, failed_at, slots);
-}
-
-}  // namespace
 
 Evaluator::Evaluator(const Plan& plan) : plan_(plan), slots_(plan.program.num_slots) {}
 
@@ -36,7 +26,7 @@ void LoadInputs(const Scenario& s, const StageInputs& in, Value* slots) {
 void Evaluator::Run(const Scenario& s, Stage stage, StageResult* out) {
   out->inputs = InputsFor(s, stage);
   LoadInputs(s, out->inputs, slots_.data());
-  analysis::Run(plan_.program, slots_.data());
+  RunPlanProgram(plan_, slots_.data());
   out->ops.resize(plan_.ops.size());
   out->totals.fill(0);
   for (size_t i = 0; i < plan_.ops.size(); ++i) {
@@ -45,7 +35,7 @@ void Evaluator::Run(const Scenario& s, Stage stage, StageResult* out) {
       int64_t v = 0;
       const formula::Status st = formula::ToCount(slots_[op.out_slot + k], &v);
       if (st != formula::Status::kOk || v < 0) {
-        throw Error("", "", op.layer + ": " + op.module + " op " + op.op + " " + db::MetricName(k) +
+        throw Error(plan_.model_file, op.pointer, op.layer + ": " + op.module + " op " + op.op + " " + db::MetricName(k) +
                                 (st != formula::Status::kOk ? std::string(": ") + formula::StatusText(st)
                                                             : " is negative (" + std::to_string(v) + ")") +
                                 "; check the module's formula and the layer's parameters");
@@ -65,13 +55,14 @@ int64_t Evaluator::Parameters(const Scenario& s) {
   LoadInputs(s, InputsFor(s, Stage::kPrefill), slots_.data());
   bool need_run = false;
   for (const PlanLayer& l : plan_.layers) need_run = need_run || !l.params_const;
-  if (need_run) analysis::Run(plan_.program, slots_.data());
+  if (need_run) RunPlanProgram(plan_, slots_.data());
   int64_t total = 0;
   for (const PlanLayer& l : plan_.layers) {
     int64_t v = l.params;
     if (!l.params_const && formula::ToCount(slots_[l.params_slot], &v) != formula::Status::kOk) {
       throw Error("", "", l.path + ": parameter count overflows 64 bits");
     }
+    if (v < 0) throw Error("", "", l.path + ": parameter count is negative (" + std::to_string(v) + ")");
     int64_t scaled = 0;
     if (__builtin_mul_overflow(v, l.count, &scaled) || __builtin_add_overflow(total, scaled, &total)) {
       throw Error("", "", "parameter count overflows 64 bits");

@@ -183,8 +183,38 @@ TEST(AnalyzeTest, OverflowIsAnErrorWithATrace) {
     FAIL();
   } catch (const Error& e) {
     EXPECT_EQ(e.Line(),
+              "<embedded>/models/meta-llama--Llama-2-7b-hf.json: /layers/0/sub_layers/0/sub_layers/0: "
               "64-bit integer overflow in '{num_indices} * {embedding_dim}' (model.embed_tokens: "
               "torch.nn.modules.sparse.Embedding op embedding reads.weights, col 1); check the sizes and the formulas");
+  }
+}
+
+TEST(AnalyzeTest, ModuleCallsInAnArchitectureAreRejected) {
+  try {
+    model::ParseModel(R"json({"model_id": "t", "config": {}, "layers": [{"name": "l", "class": "torch.nn.Linear",
+        "parameters": {"N": "${torch.nn.Linear}(N = 1, in_features = 2, out_features = 3)"}}]})json",
+                      "arch.json");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.Line(), "arch.json: /layers/0/parameters/N, col 1: module calls are not allowed in an architecture; "
+                        "call modules from module formulas, or make this a sub-layer");
+  }
+}
+
+TEST(AnalyzeTest, RunTimeFaultNamesTheModelFileAndLayer) {
+  const model::Model m = model::ParseModel(
+      R"json({"model_id": "t", "config": {"h": 8}, "layers": [{"name": "l", "class": "torch.nn.Linear",
+          "parameters": {"N": "{batch_size} // ({seq_len} - 4)", "in_features": "{h}", "out_features": "{h}"}}]})json",
+      "arch.json");
+  const Plan plan = BuildPlan(m, Db(), "fused");
+  Scenario s;
+  s.prompt_len = 4;
+  try {
+    Analyze(plan, s);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.Line(), "arch.json: /layers/0: division by zero in '{batch_size} // ({seq_len} - 4)' (l parameter N, "
+                        "col 1); check the sizes and the formulas");
   }
 }
 
@@ -219,6 +249,16 @@ TEST(ModuleEvalTest, LinearAsTheSeedsComputeIt) {
   EXPECT_EQ(e.ops[0][kReadsActivations], 2LL * 2048 * 4096);
   EXPECT_EQ(e.ops[0][kWritesActivations], 2LL * 2048 * 11008);
   EXPECT_EQ(e.parameters, 4096LL * 11008);
+}
+
+TEST(ModuleEvalTest, NegativeFiguresAreRejected) {
+  Scenario s;
+  try {
+    EvaluateModule(Db(), Db().Get("Linear"), {{"N", "-2"}, {"in_features", "4"}, {"out_features", "4"}}, s);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.Line(), "torch.nn.modules.linear.Linear linear flops is negative (-64); check the parameter values");
+  }
 }
 
 TEST(ModuleEvalTest, MissingAndUnknownParameters) {

@@ -78,7 +78,11 @@ ModuleEvaluation EvaluateModule(const db::ModuleDb& db, const db::Module& module
   auto count = [&](uint32_t slot, const std::string& what) {
     int64_t v = 0;
     const formula::Status s = formula::ToCount(values[slot], &v);
-    if (s != formula::Status::kOk) throw Error("", "", what + ": " + formula::StatusText(s));
+    if (s != formula::Status::kOk) throw Error("", "", module.full_class_name + " " + what + ": " + formula::StatusText(s));
+    if (v < 0) {
+      throw Error("", "", module.full_class_name + " " + what + " is negative (" + std::to_string(v) +
+                              "); check the parameter values");
+    }
     return v;
   };
   out.parameters = count(params_slot, "parameter_count");

@@ -33,6 +33,7 @@ class PlanBuilder {
       layer_scope_.Bind(inputs[k], b);
     }
     plan_.model_id = model.id;
+    plan_.model_file = model.file;
     plan_.profile = std::string(profile);
   }
 
@@ -102,6 +103,8 @@ class PlanBuilder {
     }
     Scope scope;
     PlanLayer pl;
+    pl.code_begin = compiler_.CodeSize();
+    pl.pointer = layer.pointer;
     pl.path = shown;
     pl.name = layer.name;
     pl.module = module.full_class_name;
@@ -143,6 +146,7 @@ class PlanBuilder {
     } else {
       pl.params_slot = params.slot;
     }
+    const size_t layer_index = plan_.layers.size();
     plan_.layers.push_back(std::move(pl));
 
     for (const db::Operation& op : module.operations) {
@@ -153,6 +157,7 @@ class PlanBuilder {
       po.module = module.full_class_name;
       po.kind = op.kind;
       po.count = count;
+      po.pointer = layer.pointer;
       po.out_slot = compiler_.NewSlot();
       for (int k = 1; k < db::kNumMetrics; ++k) compiler_.NewSlot();
       for (int k = 0; k < db::kNumMetrics; ++k) {
@@ -166,6 +171,7 @@ class PlanBuilder {
       }
       plan_.ops.push_back(std::move(po));
     }
+    plan_.layers[layer_index].code_end = compiler_.CodeSize();
     for (const model::Layer& sub : layer.sub_layers) Walk(sub, path, count, depth + 1);
   }
 
@@ -188,6 +194,17 @@ class PlanBuilder {
 
 Plan BuildPlan(const model::Model& model, const db::ModuleDb& db, std::string_view profile) {
   return PlanBuilder(model, db, profile).Build();
+}
+
+void RunPlanProgram(const Plan& plan, formula::Value* slots) {
+  uint32_t failed_at = 0;
+  const formula::Status st = plan.program.Run(slots, &failed_at);
+  if (st == formula::Status::kOk) return;
+  std::string where;
+  for (const PlanLayer& l : plan.layers) {
+    if (l.code_begin <= failed_at && failed_at < l.code_end) where = l.pointer;
+  }
+  throw plan.program.Failure(st, failed_at, slots).Located(plan.model_file, where);
 }
 
 }  // namespace lmp::analysis

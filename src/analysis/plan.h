@@ -20,6 +20,7 @@ struct PlanOp {
   std::string kind;
   int64_t count = 1;   // product of the repeats above it
   uint32_t out_slot = 0;  // first of db::kNumMetrics result slots
+  std::string pointer;    // the layer's JSON pointer in the model file
 };
 
 // One layer of the flattened model, for parameter counts and `inspect`.
@@ -35,6 +36,10 @@ struct PlanLayer {
   int64_t params = 0;      // per instance, when params_const
   uint32_t params_slot = 0;  // otherwise, computed per run
   std::vector<std::pair<std::string, std::string>> parameters;  // as written
+  std::string pointer;  // JSON pointer in the model file
+  // The program instructions this layer's own bindings and operations
+  // compiled to, so a run-time fault can be traced back to the layer.
+  uint32_t code_begin = 0, code_end = 0;
 };
 
 // A model compiled against a database for one execution profile: the layers
@@ -43,6 +48,7 @@ struct PlanLayer {
 // a scenario then costs one pass over that program.
 struct Plan {
   std::string model_id;
+  std::string model_file;
   std::string profile;
   std::vector<PlanOp> ops;
   std::vector<PlanLayer> layers;
@@ -52,6 +58,10 @@ struct Plan {
 // Throws lmp::Error naming the model file and the layer's JSON pointer for
 // unknown classes, missing or unknown parameters and bad repeats.
 Plan BuildPlan(const model::Model& model, const db::ModuleDb& db, std::string_view profile);
+
+// Runs the plan's program over `slots`; a fault (overflow, division by zero)
+// is thrown as lmp::Error naming the model file and the faulting layer.
+void RunPlanProgram(const Plan& plan, formula::Value* slots);
 
 }  // namespace lmp::analysis
 

@@ -32,7 +32,7 @@ void ValidateScenario(const Scenario& s) {
   RequireBits(s.kv_bits, "--kv-bits");
   static const std::vector<std::string> profiles = {"fused"};
   if (std::find(profiles.begin(), profiles.end(), s.profile) == profiles.end()) {
-    throw Error("", "--profile", "unknown profile '" + s.profile + "'; this version supports: fused");
+    throw Error("", "profile", "unknown profile '" + s.profile + "'; this version supports: fused");
   }
   if (s.stages.empty()) throw Error("", "--stage", "no stage selected");
 }

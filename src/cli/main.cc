@@ -49,7 +49,10 @@ lmp::db::ModuleDb LoadDb(const Options& o) {
 }
 
 void AddDbOption(CLI::App& cmd, Options& o) {
-  cmd.add_option("--db", o.db_files, "module database file layered over the embedded one (repeatable)");
+  cmd.add_option("--db", o.db_files, "module database file layered over the embedded one (repeatable)")
+      ->expected(1)
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
 }
 
 void AddBitsOptions(CLI::App& cmd, Options& o) {

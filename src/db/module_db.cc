@@ -210,11 +210,22 @@ void ModuleDb::Check() const {
   const std::vector<std::string>& globals = ScenarioGlobalNames();
   std::map<const Module*, std::vector<CallEdge>> edges;
 
+  // `visible` is how many of the module's parameters a formula may use:
+  // all of them, except in a default, which sees only earlier ones.
+  size_t visible = 0;
   std::function<void(const FormulaSite&, const Node&)> walk = [&](const FormulaSite& site, const Node& n) {
     const Module& m = *site.module;
     if (n.kind == NodeKind::kParam) {
-      const bool declared = std::any_of(m.params.begin(), m.params.end(),
+      const auto seen_end = m.params.begin() + static_cast<std::ptrdiff_t>(visible);
+      const bool declared = std::any_of(m.params.begin(), seen_end,
                                         [&](const formula::ParamDecl& p) { return p.name == n.name; });
+      const bool later = !declared && std::any_of(seen_end, m.params.end(), [&](const formula::ParamDecl& p) {
+        return p.name == n.name;
+      });
+      if (later) {
+        FailAt(site, n, n.begin,
+               "a default may only use parameters declared before it; move {" + n.name + "} earlier");
+      }
       if (!declared && std::find(globals.begin(), globals.end(), n.name) == globals.end()) {
         std::vector<std::string> names = globals;
         for (const auto& p : m.params) names.push_back(p.name);
@@ -279,11 +290,13 @@ void ModuleDb::Check() const {
   for (const auto& mp : modules_) {
     const Module& m = *mp;
     for (size_t i = 0; i < m.params.size(); ++i) {
+      visible = i;
       if (m.params[i].default_value) {
         walk({&m, m.params[i].default_value.get(), m.pointer + "/parameters/" + std::to_string(i) + "/default"},
              *m.params[i].default_value->root);
       }
     }
+    visible = m.params.size();
     walk({&m, m.parameter_count.get(), m.pointer + "/parameter_count"}, *m.parameter_count->root);
     for (const Operation& op : m.operations) {
       for (int k = 0; k < kNumMetrics; ++k) {

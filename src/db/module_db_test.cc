@@ -127,6 +127,16 @@ TEST(ModuleDbTest, CallCycleIsRejected) {
             "itself");
 }
 
+TEST(ModuleDbTest, DefaultsMayUseOnlyEarlierParameters) {
+  EXPECT_EQ(LoadError(Db(Entry("a_B", "a.B", R"({"name": "x", "description": "d", "default": "{y} * 2"},
+                                                {"name": "y", "description": "d"})", "{x}"))),
+            "test.json: /modules/a_B/parameters/0/default, col 1: a default may only use parameters declared before "
+            "it; move {y} earlier");
+  EXPECT_EQ(LoadError(Db(Entry("a_B", "a.B", R"({"name": "y", "description": "d"},
+                                                {"name": "x", "description": "d", "default": "{y} * 2"})", "{x}"))),
+            "no error");
+}
+
 TEST(ModuleDbTest, DuplicateNamesAreRejected) {
   EXPECT_EQ(LoadError(Db(Entry("a_B", "a.B", std::string(kN) + "," + kN, "{n}"))),
             "test.json: /modules/a_B/parameters/1/name: parameter 'n' is declared twice; remove one");

@@ -37,6 +37,11 @@ struct Formula {
   std::unique_ptr<Node> root;
 };
 
+// The first module call in a tree, or null: formulas outside a module's
+// metrics (layer parameters, repeats) may not call modules, since a call
+// stands for "the same metric" and those formulas have none.
+const Node* FindCall(const Node& n);
+
 }  // namespace lmp::formula
 
 #endif  // LMP_FORMULA_AST_H_

@@ -79,6 +79,9 @@ class Compiler {
   void EmitInto(std::shared_ptr<const Formula> f, const Scope& scope, const std::string& label, uint32_t out);
 
   uint32_t NewSlot() { return program_.num_slots++; }
+  // Instructions emitted so far; emitting never rewrites code before an
+  // expression's start, so ranges taken between expressions stay valid.
+  uint32_t CodeSize() const { return static_cast<uint32_t>(program_.code.size()); }
   // Reserves slots [0, n) for inputs; call before anything else.
   void ReserveInputs(uint32_t n) { program_.num_slots += n; }
 

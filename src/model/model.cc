@@ -12,11 +12,19 @@ namespace lmp::model {
 namespace {
 
 std::shared_ptr<const formula::Formula> ParseAt(const Json& v, const std::string& file, const std::string& ptr) {
+  std::shared_ptr<const formula::Formula> f;
   try {
-    return formula::Parse(v.is_string() ? v.get<std::string>() : v.dump());
+    f = formula::Parse(v.is_string() ? v.get<std::string>() : v.dump());
   } catch (const Error& e) {
     throw e.Located(file, ptr);
   }
+  if (const formula::Node* call = formula::FindCall(*f->root)) {
+    throw formula::FormulaError(f->text, call->begin, call->end,
+                                "module calls are not allowed in an architecture; call modules from module "
+                                "formulas, or make this a sub-layer")
+        .Located(file, ptr);
+  }
+  return f;
 }
 
 Layer ParseLayer(const Json& j, const std::string& file, const std::string& ptr) {

@@ -37,6 +37,14 @@ std::string Render(const std::vector<std::vector<std::string>>& rows, size_t rul
   return out;
 }
 
+// RFC 4180: a field with a comma, quote or newline is quoted, quotes doubled.
+std::string CsvField(const std::string& s) {
+  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
 }  // namespace
 
 std::string AnalysisTable(const analysis::Plan& plan, const analysis::Analysis& a) {
@@ -80,8 +88,9 @@ std::string AnalysisCsv(const analysis::Plan& plan, const analysis::Analysis& a)
     for (size_t i = 0; i < plan.ops.size(); ++i) {
       const analysis::PlanOp& op = plan.ops[i];
       const Metrics& m = st.ops[i];
-      out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{}\n", analysis::StageName(st.inputs.stage), op.layer,
-                         op.op, op.module, op.kind, op.count, m[0], m[1], m[2], m[3], m[4], m[5]);
+      out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{}\n", analysis::StageName(st.inputs.stage),
+                         CsvField(op.layer), CsvField(op.op), CsvField(op.module), CsvField(op.kind), op.count, m[0],
+                         m[1], m[2], m[3], m[4], m[5]);
     }
   }
   return out;
