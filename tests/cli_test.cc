@@ -47,7 +47,7 @@ TEST(CliTest, Version) {
 TEST(CliTest, HelpListsSubcommands) {
   const Result r = Lmp("--help");
   EXPECT_EQ(r.exit_code, 0);
-  for (const char* c : {"analyze", "inspect", "models", "module"}) EXPECT_NE(r.out.find(c), std::string::npos) << c;
+  for (const char* c : {"analyze", "inspect", "models", "module", "hardware"}) EXPECT_NE(r.out.find(c), std::string::npos) << c;
 }
 
 TEST(CliTest, AnalyzeTable) {
@@ -96,6 +96,43 @@ TEST(CliTest, InspectShowsTheTree) {
       << r.out;
   EXPECT_NE(r.out.find("out_features = {num_key_value_heads} * {hidden_size} / {num_attention_heads}"),
             std::string::npos);
+}
+
+TEST(CliTest, HardwareListAndShow) {
+  const Result l = Lmp("hardware list");
+  ASSERT_EQ(l.exit_code, 0) << l.err;
+  EXPECT_NE(l.out.find("H100-SXM         NVIDIA     80 GiB    3.35 TB/s   989.40 TFLOP/s\n"), std::string::npos) << l.out;
+  const Result s = Lmp("hardware show nvidia_h100 --format json");
+  ASSERT_EQ(s.exit_code, 0) << s.err;
+  EXPECT_NE(s.out.find("\"name\": \"H100-SXM\""), std::string::npos) << s.out;
+  const Result f = Lmp("hardware list --hardware-file my_hardware.json --format json");
+  ASSERT_EQ(f.exit_code, 0) << f.err;
+  EXPECT_NE(f.out.find("\"name\": \"Toy-1\""), std::string::npos) << f.out;
+}
+
+// tiny_model: 2 x Linear(64 -> 256) at 16 tokens on Toy-1 (1 TB/s, 100 TFLOP/s).
+// Bytes 33,280 + 2,048 + 8,192 = 43,520: memory 4.352e-08 s beats compute
+// 528,384 / 1e14 = 5.28e-09 s; intensity 528,384 / 43,520.
+TEST(CliTest, AnalyzeWithHardwareCsvAndJson) {
+  const std::string args = "analyze tiny_model.json --seq 16 --stage prefill --hardware toy --hardware-file "
+                           "my_hardware.json";
+  const Result c = Lmp(args + " --format csv");
+  ASSERT_EQ(c.exit_code, 0) << c.err;
+  EXPECT_EQ(c.out,
+            "stage,layer,op,module,kind,count,flops,reads_weights,reads_activations,reads_kv_cache,"
+            "writes_activations,writes_kv_cache,time_s,bound,intensity\n"
+            "prefill,blocks,linear,torch.nn.modules.linear.Linear,matmul,2,528384,33280,2048,0,8192,0,4.352e-08,"
+            "memory,12.141176470588235\n");
+  const Result j = Lmp(args + " --format json");
+  ASSERT_EQ(j.exit_code, 0) << j.err;
+  EXPECT_NE(j.out.find("\"hardware\": {\n    \"name\": \"Toy-1\""), std::string::npos) << j.out;
+  EXPECT_NE(j.out.find("\"time_s\": 4.352e-08,\n          \"bound\": \"memory\""), std::string::npos) << j.out;
+  EXPECT_NE(j.out.find("\"time_s\": 8.704e-08,\n        \"time_by_kind_s\": {\n          \"matmul\": 8.704e-08"),
+            std::string::npos)
+      << j.out;
+  const Result t = Lmp(args);
+  ASSERT_EQ(t.exit_code, 0) << t.err;
+  EXPECT_NE(t.out.find("roofline time: 87.04 ns (8.704e-08 s); matmul 87.04 ns\n"), std::string::npos) << t.out;
 }
 
 // Every bad input: exit code 2 and one line naming the file and the place.
@@ -154,6 +191,21 @@ INSTANTIATE_TEST_SUITE_P(
                  "64-bit integer overflow in '{num_indices} * {embedding_dim}' (model.embed_tokens: "
                  "torch.nn.modules.sparse.Embedding op embedding reads.weights, col 1); check the sizes and the "
                  "formulas"},
+        BadInput{"UnknownHardware", "analyze Llama-2-7b-hf --hardware H100-SMX",
+                 "lmp: error: --hardware: unknown device 'H100-SMX' (did you mean 'H100-SXM'?); 'lmp hardware list' "
+                 "lists the catalog"},
+        BadInput{"BadHardwareFile", "analyze tiny_model.json --hardware toy --hardware-file bad_hardware.json",
+                 "lmp: error: bad_hardware.json: /devices/0/memory/dram_bandwidth_bytes_per_s: does not match the "
+                 "schema (schema/hardware.schema.json): expected number greater than 0.000000; see docs/hardware.md"},
+        BadInput{"HardwareFileAlone", "analyze tiny_model.json --hardware-file my_hardware.json",
+                 "lmp: error: --hardware-file: has no effect without --hardware NAME; add it, or drop --hardware-file"},
+        BadInput{"NoPeakForPrecision", "analyze Llama-2-7b-hf --hardware v100 --w-bits 8 --a-bits 8",
+                 "lmp: error: <embedded>/hardware/devices.json: /devices/0: device 'V100-SXM2-32GB' lists no tensor "
+                 "peak for int8, needed by matmul operations; choose other --w-bits/--a-bits or another device, or add "
+                 "the figure in a --hardware-file"},
+        BadInput{"UnknownHardwareShow", "hardware show rtx5090",
+                 "lmp: error: --hardware: unknown device 'rtx5090' (did you mean 'rtx4090'?); 'lmp hardware list' "
+                 "lists the catalog"},
         BadInput{"MissingFile", "analyze missing.json", "lmp: error: missing.json: no such file, and no catalog model has this "
                                          "id; 'lmp models' lists the catalog"}),
     [](const ::testing::TestParamInfo<BadInput>& info) { return std::string(info.param.name); });

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <functional>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,8 @@
 #include "analysis/module_eval.h"
 #include "analysis/plan.h"
 #include "db/module_db.h"
+#include "hardware/hardware.h"
+#include "hardware/roofline.h"
 #include "model/model.h"
 #include "report/report.h"
 #include "util/error.h"
@@ -35,6 +38,10 @@ struct Options {
   lmp::analysis::Scenario scenario;
   std::string module_name;
   std::vector<std::string> assignments;
+  std::string hardware;  // empty: no roofline
+  std::vector<std::string> hardware_files;
+  CLI::App* hardware_list = nullptr;
+  CLI::App* hardware_show = nullptr;
   CLI::App* module_list = nullptr;
   CLI::App* module_show = nullptr;
   CLI::App* module_eval = nullptr;
@@ -48,11 +55,29 @@ lmp::db::ModuleDb LoadDb(const Options& o) {
   return db;
 }
 
-void AddDbOption(CLI::App& cmd, Options& o) {
-  cmd.add_option("--db", o.db_files, "module database file layered over the embedded one (repeatable)")
+// One file per use, repeatable; a vector option would otherwise swallow the
+// positional arguments that follow it.
+void AddRepeatableFileOption(CLI::App& cmd, const std::string& name, std::vector<std::string>& files,
+                             const std::string& help) {
+  cmd.add_option(name, files, help)
       ->expected(1)
       ->allow_extra_args(false)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+}
+
+void AddDbOption(CLI::App& cmd, Options& o) {
+  AddRepeatableFileOption(cmd, "--db", o.db_files, "module database file layered over the embedded one (repeatable)");
+}
+
+lmp::hardware::Catalog LoadHardware(const Options& o) {
+  lmp::hardware::Catalog c = lmp::hardware::Catalog::Embedded();
+  for (const std::string& f : o.hardware_files) c.AddFile(f);
+  return c;
+}
+
+void AddHardwareFileOption(CLI::App& cmd, Options& o) {
+  AddRepeatableFileOption(cmd, "--hardware-file", o.hardware_files,
+                          "hardware catalog file layered over the embedded one (repeatable)");
 }
 
 void AddBitsOptions(CLI::App& cmd, Options& o) {
@@ -80,6 +105,9 @@ void SetupAnalyze(CLI::App& cmd, Options& o) {
   cmd.add_flag("--all-logits", o.scenario.all_logits,
                "prefill computes logits for every position, not just the last");
   AddDbOption(cmd, o);
+  cmd.add_option("--hardware", o.hardware,
+                 "device (see 'lmp hardware list'): adds roofline time, bound and intensity per operation");
+  AddHardwareFileOption(cmd, o);
   cmd.add_option("--format", o.format, "table, json or csv")
       ->check(CLI::IsMember({"table", "json", "csv"}))
       ->capture_default_str();
@@ -93,13 +121,25 @@ int RunAnalyze(Options& o) {
   const lmp::db::ModuleDb db = LoadDb(o);
   const lmp::model::Model model = lmp::model::LoadModel(o.model);
   const lmp::analysis::Plan plan = lmp::analysis::BuildPlan(model, db, o.scenario.profile);
+  if (!o.hardware_files.empty() && o.hardware.empty()) {
+    throw Error("", "--hardware-file", "has no effect without --hardware NAME; add it, or drop --hardware-file");
+  }
+  std::optional<lmp::hardware::Catalog> catalog;
+  const lmp::hardware::Device* device = nullptr;
+  if (!o.hardware.empty()) {
+    catalog = LoadHardware(o);
+    device = &catalog->Get(o.hardware);
+  }
   const lmp::analysis::Analysis a = lmp::analysis::Analyze(plan, o.scenario);
+  std::optional<lmp::hardware::RooflineAnalysis> roofline;
+  if (device != nullptr) roofline = lmp::hardware::RooflineAll(plan, a, *device);
+  const lmp::hardware::RooflineAnalysis* r = roofline ? &*roofline : nullptr;
   if (o.format == "json") {
-    PrintJson(lmp::report::AnalysisJson(plan, a));
+    PrintJson(lmp::report::AnalysisJson(plan, a, r));
   } else if (o.format == "csv") {
-    Print(lmp::report::AnalysisCsv(plan, a));
+    Print(lmp::report::AnalysisCsv(plan, a, r));
   } else {
-    Print(lmp::report::AnalysisTable(plan, a));
+    Print(lmp::report::AnalysisTable(plan, a, r));
   }
   return 0;
 }
@@ -222,6 +262,33 @@ int RunModule(Options& o) {
   return 0;
 }
 
+// ---- hardware list | show -----------------------------------------------------
+
+void SetupHardware(CLI::App& cmd, Options& o) {
+  cmd.require_subcommand(1);
+  o.hardware_list = cmd.add_subcommand("list", "list the devices in the hardware catalog");
+  o.hardware_show = cmd.add_subcommand("show", "print a device: memory, bandwidths, peaks, citation");
+  o.hardware_show->add_option("NAME", o.hardware, "device name or alias, any case")->required();
+  for (CLI::App* sub : {o.hardware_list, o.hardware_show}) {
+    AddHardwareFileOption(*sub, o);
+    sub->add_option("--format", o.format, "table or json")
+        ->check(CLI::IsMember({"table", "json"}))
+        ->capture_default_str();
+  }
+}
+
+int RunHardware(Options& o) {
+  const lmp::hardware::Catalog catalog = LoadHardware(o);
+  if (o.hardware_list->parsed()) {
+    o.format == "json" ? PrintJson(lmp::report::HardwareListJson(catalog))
+                       : Print(lmp::report::HardwareListText(catalog));
+    return 0;
+  }
+  const lmp::hardware::Device& d = catalog.Get(o.hardware);
+  o.format == "json" ? PrintJson(d.source) : Print(lmp::report::DeviceText(d));
+  return 0;
+}
+
 // The subcommand table.
 struct Subcommand {
   const char* name;
@@ -235,6 +302,7 @@ constexpr Subcommand kSubcommands[] = {
     {"inspect", "the model's layer tree: classes, repeats, parameters", SetupInspect, RunInspect},
     {"models", "list the embedded model catalog", SetupModels, RunModels},
     {"module", "the module database: list, show, eval", SetupModule, RunModule},
+    {"hardware", "the hardware catalog: list, show", SetupHardware, RunHardware},
 };
 
 void PrintError(const Error& e) {

@@ -1,5 +1,7 @@
 #include "report/report.h"
 
+#include <cmath>
+
 namespace lmp::report {
 namespace {
 
@@ -28,9 +30,23 @@ Json Figures(const Metrics& m) {
   return j;
 }
 
+Json HardwareJson(const hardware::RooflineAnalysis& r) {
+  const hardware::Device& d = r.device;
+  Json peaks = Json::object();
+  for (const auto& [kind, p] : r.peaks_by_kind) {
+    peaks[kind] = {{"unit", p.unit}, {"precision", p.precision}, {"flops_per_s", p.flops_per_s}};
+  }
+  return Json{{"name", d.name},
+              {"vendor", d.vendor},
+              {"dram_bytes", d.dram_bytes},
+              {"dram_bandwidth_bytes_per_s", d.dram_bandwidth_bytes_per_s},
+              {"peak_by_kind", std::move(peaks)}};
+}
+
 }  // namespace
 
-Json AnalysisJson(const analysis::Plan& plan, const analysis::Analysis& a) {
+Json AnalysisJson(const analysis::Plan& plan, const analysis::Analysis& a,
+                  const hardware::RooflineAnalysis* roofline) {
   Json j = Json::object();
   j["schema"] = "lmp.analysis/1";
   j["model"] = {{"id", a.model_id}, {"parameters", a.parameters}};
@@ -43,8 +59,11 @@ Json AnalysisJson(const analysis::Plan& plan, const analysis::Analysis& a) {
                    {"kv_bits", s.kv_bits},
                    {"profile", s.profile},
                    {"all_logits", s.all_logits}};
+  if (roofline != nullptr) j["hardware"] = HardwareJson(*roofline);
   Json stages = Json::object();
-  for (const analysis::StageResult& st : a.stages) {
+  for (size_t si = 0; si < a.stages.size(); ++si) {
+    const analysis::StageResult& st = a.stages[si];
+    const hardware::RooflineStage* rs = roofline != nullptr ? &roofline->stages[si] : nullptr;
     Json sj = Json::object();
     sj["seq_len"] = st.inputs.seq_len;
     sj["kv_len"] = st.inputs.kv_len;
@@ -61,10 +80,23 @@ Json AnalysisJson(const analysis::Plan& plan, const analysis::Analysis& a) {
       oj["flops"] = st.ops[i][db::kFlops];
       oj["reads"] = Reads(st.ops[i]);
       oj["writes"] = Writes(st.ops[i]);
+      if (rs != nullptr) {
+        const hardware::RooflineOp& r = rs->ops[i];
+        oj["time_s"] = r.time_s;
+        oj["bound"] = hardware::BoundName(r.bound);
+        // JSON has no infinity: an operation that moves no bytes has null.
+        oj["intensity"] = std::isinf(r.intensity_flops_per_byte) ? Json() : Json(r.intensity_flops_per_byte);
+      }
       ops.push_back(std::move(oj));
     }
     sj["operations"] = std::move(ops);
     sj["totals"] = Figures(st.totals);
+    if (rs != nullptr) {
+      sj["totals"]["time_s"] = rs->time_s;
+      Json by_kind = Json::object();
+      for (const auto& [kind, t] : rs->time_by_kind_s) by_kind[kind] = t;
+      sj["totals"]["time_by_kind_s"] = std::move(by_kind);
+    }
     stages[analysis::StageName(st.inputs.stage)] = std::move(sj);
   }
   j["stages"] = std::move(stages);

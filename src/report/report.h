@@ -7,19 +7,31 @@
 #include "analysis/analyze.h"
 #include "analysis/module_eval.h"
 #include "analysis/plan.h"
+#include "hardware/hardware.h"
+#include "hardware/roofline.h"
 #include "util/json_file.h"
 
 namespace lmp::report {
 
 // The lmp.analysis/1 contract (docs/json-output.md). Per-operation figures are
 // for one instance; totals are sums of count x figure. Integers are exact.
-Json AnalysisJson(const analysis::Plan& plan, const analysis::Analysis& a);
+// With a roofline, times and the device are added; without one the output
+// is exactly what it was before rooflines existed.
+Json AnalysisJson(const analysis::Plan& plan, const analysis::Analysis& a,
+                  const hardware::RooflineAnalysis* roofline = nullptr);
 
 // One row per stage and operation, per-instance figures plus count.
-std::string AnalysisCsv(const analysis::Plan& plan, const analysis::Analysis& a);
+std::string AnalysisCsv(const analysis::Plan& plan, const analysis::Analysis& a,
+                        const hardware::RooflineAnalysis* roofline = nullptr);
 
 // Aligned terminal table in human units, figures multiplied by count.
-std::string AnalysisTable(const analysis::Plan& plan, const analysis::Analysis& a);
+std::string AnalysisTable(const analysis::Plan& plan, const analysis::Analysis& a,
+                          const hardware::RooflineAnalysis* roofline = nullptr);
+
+// `lmp hardware list` and `lmp hardware show`.
+std::string HardwareListText(const hardware::Catalog& catalog);
+Json HardwareListJson(const hardware::Catalog& catalog);
+std::string DeviceText(const hardware::Device& d);
 
 // The flattened layer tree: class, repeat, parameters per layer.
 std::string InspectText(const analysis::Plan& plan, int64_t parameters);
@@ -32,6 +44,8 @@ Json ModuleEvalJson(const analysis::ModuleEvaluation& e);
 std::string Grouped(int64_t v);
 // Scaled with an SI prefix: (2.5e12, "FLOP") -> "2.50 TFLOP".
 std::string Human(double v, const char* unit);
+// Seconds in s, ms, us or ns: 0.0123 -> "12.30 ms".
+std::string HumanTime(double seconds);
 
 }  // namespace lmp::report
 

@@ -47,16 +47,28 @@ std::string CsvField(const std::string& s) {
 
 }  // namespace
 
-std::string AnalysisTable(const analysis::Plan& plan, const analysis::Analysis& a) {
+std::string AnalysisTable(const analysis::Plan& plan, const analysis::Analysis& a,
+                          const hardware::RooflineAnalysis* roofline) {
   const analysis::Scenario& s = a.scenario;
   std::string out = fmt::format("{}  ({} parameters)\nbatch {}, prompt {}, W{}A{}KV{}, profile {}\n", a.model_id,
                                 Grouped(a.parameters), s.batch_size, s.prompt_len, s.w_bits, s.a_bits, s.kv_bits,
                                 s.profile);
-  for (const analysis::StageResult& st : a.stages) {
+  if (roofline != nullptr) {
+    const hardware::Device& d = roofline->device;
+    out += fmt::format("hardware {}: DRAM {}/s", d.name, Human(d.dram_bandwidth_bytes_per_s, "B"));
+    for (const auto& [kind, p] : roofline->peaks_by_kind) {
+      out += fmt::format("; {} on {} {} {}/s", kind, p.unit, p.precision, Human(p.flops_per_s, "FLOP"));
+    }
+    out += "\n";
+  }
+  for (size_t si = 0; si < a.stages.size(); ++si) {
+    const analysis::StageResult& st = a.stages[si];
+    const hardware::RooflineStage* rs = roofline != nullptr ? &roofline->stages[si] : nullptr;
     out += fmt::format("\n{}: seq_len {}, kv_len {}\n", analysis::StageName(st.inputs.stage), st.inputs.seq_len,
                        st.inputs.kv_len);
     std::vector<std::vector<std::string>> rows = {
         {"operation", "kind", "count", "FLOPs", "weights rd", "act rd", "kv rd", "act wr", "kv wr"}};
+    if (rs != nullptr) rows[0].insert(rows[0].end(), {"FLOP/B", "time", "bound"});
     for (size_t i = 0; i < plan.ops.size(); ++i) {
       const analysis::PlanOp& op = plan.ops[i];
       const Metrics& m = st.ops[i];
@@ -65,6 +77,11 @@ std::string AnalysisTable(const analysis::Plan& plan, const analysis::Analysis& 
                       Human(n * m[db::kReadsWeights], "B"), Human(n * m[db::kReadsActivations], "B"),
                       Human(n * m[db::kReadsKvCache], "B"), Human(n * m[db::kWritesActivations], "B"),
                       Human(n * m[db::kWritesKvCache], "B")});
+      if (rs != nullptr) {
+        const hardware::RooflineOp& r = rs->ops[i];
+        rows.back().insert(rows.back().end(), {fmt::format("{:.1f}", r.intensity_flops_per_byte),
+                                               HumanTime(n * r.time_s), hardware::BoundName(r.bound)});
+      }
     }
     const Metrics& t = st.totals;
     rows.push_back({"total", "", "", Human(static_cast<double>(t[db::kFlops]), "FLOP"),
@@ -73,24 +90,42 @@ std::string AnalysisTable(const analysis::Plan& plan, const analysis::Analysis& 
                     Human(static_cast<double>(t[db::kReadsKvCache]), "B"),
                     Human(static_cast<double>(t[db::kWritesActivations]), "B"),
                     Human(static_cast<double>(t[db::kWritesKvCache]), "B")});
+    if (rs != nullptr) rows.back().insert(rows.back().end(), {"", HumanTime(rs->time_s)});
     out += Render(rows, 1);
     out += fmt::format("exact: {} FLOPs, {} bytes read, {} bytes written\n", Grouped(t[db::kFlops]),
                        Grouped(Reads(t)), Grouped(Writes(t)));
+    if (rs != nullptr) {
+      out += fmt::format("roofline time: {} ({:.6g} s)", HumanTime(rs->time_s), rs->time_s);
+      const char* sep = "; ";
+      for (const auto& [kind, sec] : rs->time_by_kind_s) {
+        out += fmt::format("{}{} {}", sep, kind, HumanTime(sec));
+        sep = ", ";
+      }
+      out += "\n";
+    }
   }
   return out;
 }
 
-std::string AnalysisCsv(const analysis::Plan& plan, const analysis::Analysis& a) {
+std::string AnalysisCsv(const analysis::Plan& plan, const analysis::Analysis& a,
+                        const hardware::RooflineAnalysis* roofline) {
   std::string out =
       "stage,layer,op,module,kind,count,flops,reads_weights,reads_activations,reads_kv_cache,"
-      "writes_activations,writes_kv_cache\n";
-  for (const analysis::StageResult& st : a.stages) {
+      "writes_activations,writes_kv_cache";
+  out += roofline != nullptr ? ",time_s,bound,intensity\n" : "\n";
+  for (size_t si = 0; si < a.stages.size(); ++si) {
+    const analysis::StageResult& st = a.stages[si];
     for (size_t i = 0; i < plan.ops.size(); ++i) {
       const analysis::PlanOp& op = plan.ops[i];
       const Metrics& m = st.ops[i];
-      out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{}\n", analysis::StageName(st.inputs.stage),
+      out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{}", analysis::StageName(st.inputs.stage),
                          CsvField(op.layer), CsvField(op.op), CsvField(op.module), CsvField(op.kind), op.count, m[0],
                          m[1], m[2], m[3], m[4], m[5]);
+      if (roofline != nullptr) {
+        const hardware::RooflineOp& r = roofline->stages[si].ops[i];
+        out += fmt::format(",{},{},{}", r.time_s, hardware::BoundName(r.bound), r.intensity_flops_per_byte);
+      }
+      out += "\n";
     }
   }
   return out;

@@ -1,0 +1,113 @@
+#include "hardware/roofline.h"
+
+#include <algorithm>
+#include <limits>
+
+#include "util/error.h"
+
+namespace lmp::hardware {
+namespace {
+
+bool IsMatrixKind(const std::string& kind) { return kind == "matmul" || kind == "attention"; }
+
+// The first precision of `wanted` the map lists, or null.
+const std::pair<const std::string, double>* Find(const std::map<std::string, double>& peaks,
+                                                 std::initializer_list<const char*> wanted) {
+  for (const char* p : wanted) {
+    auto it = peaks.find(p);
+    if (it != peaks.end()) return &*it;
+  }
+  return nullptr;
+}
+
+[[noreturn]] void NoPeak(const Device& d, const char* unit, const std::string& precision, const std::string& kind) {
+  throw Error(d.file, d.pointer,
+              "device '" + d.name + "' lists no " + unit + " peak for " + precision + ", needed by " + kind +
+                  " operations; choose other --w-bits/--a-bits or another device, or add the figure in a "
+                  "--hardware-file");
+}
+
+}  // namespace
+
+const char* BoundName(Bound b) { return b == Bound::kCompute ? "compute" : "memory"; }
+
+Peak PeakFor(const Device& d, const std::string& kind, const analysis::Scenario& s) {
+  if (IsMatrixKind(kind)) {
+    const int bits = std::max(s.w_bits, s.a_bits);
+    std::string precision;
+    const std::pair<const std::string, double>* hit = nullptr;
+    if (bits <= 4) {
+      precision = "int4";
+      hit = Find(d.tensor_flops_per_s, {"int4"});
+    } else if (bits <= 8) {
+      precision = "int8";
+      hit = Find(d.tensor_flops_per_s, {"int8"});
+    } else if (bits <= 16) {
+      precision = "fp16";
+      hit = Find(d.tensor_flops_per_s, {"fp16", "bf16"});
+    } else {
+      precision = "fp32";
+      hit = Find(d.tensor_flops_per_s, {"fp32"});
+      if (hit == nullptr) {
+        hit = Find(d.vector_flops_per_s, {"fp32"});
+        if (hit == nullptr) NoPeak(d, "tensor or vector", precision, kind);
+        return {"vector", hit->first, hit->second};
+      }
+    }
+    if (hit == nullptr) NoPeak(d, "tensor", precision, kind);
+    return {"tensor", hit->first, hit->second};
+  }
+  if (s.a_bits <= 16) {
+    const auto* hit = Find(d.vector_flops_per_s, {"fp16", "bf16", "fp32"});
+    if (hit == nullptr) NoPeak(d, "vector", "fp16", kind);
+    return {"vector", hit->first, hit->second};
+  }
+  const auto* hit = Find(d.vector_flops_per_s, {"fp32"});
+  if (hit == nullptr) NoPeak(d, "vector", "fp32", kind);
+  return {"vector", hit->first, hit->second};
+}
+
+RooflineStage Roofline(const analysis::Plan& plan, const analysis::StageResult& stage, const Device& device,
+                       const analysis::Scenario& s) {
+  RooflineStage out;
+  out.ops.resize(plan.ops.size());
+  std::vector<std::pair<std::string, Peak>> peaks;
+  for (size_t i = 0; i < plan.ops.size(); ++i) {
+    const analysis::PlanOp& op = plan.ops[i];
+    auto p = std::find_if(peaks.begin(), peaks.end(), [&](const auto& e) { return e.first == op.kind; });
+    if (p == peaks.end()) {
+      peaks.emplace_back(op.kind, PeakFor(device, op.kind, s));
+      out.time_by_kind_s.emplace_back(op.kind, 0.0);
+      p = peaks.end() - 1;
+    }
+    const analysis::Metrics& m = stage.ops[i];
+    RooflineOp& r = out.ops[i];
+    r.bytes = m[db::kReadsWeights] + m[db::kReadsActivations] + m[db::kReadsKvCache] + m[db::kWritesActivations] +
+              m[db::kWritesKvCache];
+    const double flops = static_cast<double>(m[db::kFlops]);
+    const double bytes = static_cast<double>(r.bytes);
+    r.intensity_flops_per_byte = r.bytes == 0 ? std::numeric_limits<double>::infinity() : flops / bytes;
+    r.compute_time_s = flops / p->second.flops_per_s;
+    r.memory_time_s = bytes / device.dram_bandwidth_bytes_per_s;
+    r.bound = r.compute_time_s > r.memory_time_s ? Bound::kCompute : Bound::kMemory;
+    r.time_s = std::max(r.compute_time_s, r.memory_time_s);
+    const double total = static_cast<double>(op.count) * r.time_s;
+    out.time_s += total;
+    out.time_by_kind_s[p - peaks.begin()].second += total;
+  }
+  return out;
+}
+
+RooflineAnalysis RooflineAll(const analysis::Plan& plan, const analysis::Analysis& a, const Device& device) {
+  RooflineAnalysis out;
+  out.device = device;
+  for (const analysis::PlanOp& op : plan.ops) {
+    const bool seen = std::any_of(out.peaks_by_kind.begin(), out.peaks_by_kind.end(),
+                                  [&](const auto& e) { return e.first == op.kind; });
+    if (!seen) out.peaks_by_kind.emplace_back(op.kind, PeakFor(device, op.kind, a.scenario));
+  }
+  for (const analysis::StageResult& st : a.stages) out.stages.push_back(Roofline(plan, st, device, a.scenario));
+  return out;
+}
+
+}  // namespace lmp::hardware

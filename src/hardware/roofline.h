@@ -1,0 +1,67 @@
+#ifndef LMP_HARDWARE_ROOFLINE_H_
+#define LMP_HARDWARE_ROOFLINE_H_
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "analysis/analyze.h"
+#include "analysis/plan.h"
+#include "analysis/scenario.h"
+#include "hardware/hardware.h"
+
+namespace lmp::hardware {
+
+// The peak an operation kind runs at on a device.
+struct Peak {
+  std::string unit;       // "tensor" or "vector"
+  std::string precision;  // the key in the device's map, e.g. "fp16"
+  double flops_per_s = 0;
+};
+
+// Matrix kinds ("matmul", "attention") run on the tensor units at the
+// precision of their inputs, max(w_bits, a_bits): 16 -> fp16 (else bf16),
+// 8 -> int8, 4 -> int4, 32 -> fp32 (tensor if the device lists it, else
+// vector). Weight-only quantization (W4A16) therefore computes in fp16; its
+// smaller weight reads are already in the byte figures. Every other kind runs
+// on the vector units at fp16 (else bf16, else fp32) for a_bits <= 16, fp32
+// above. Throws lmp::Error naming the device and precision when none fits.
+Peak PeakFor(const Device& device, const std::string& kind, const analysis::Scenario& s);
+
+enum class Bound { kCompute, kMemory };
+const char* BoundName(Bound b);
+
+// One operation, one instance. Every kernel reads its inputs from DRAM and
+// writes its outputs there, so bytes are all reads plus all writes.
+struct RooflineOp {
+  int64_t bytes = 0;
+  double intensity_flops_per_byte = 0;  // +inf when bytes == 0
+  double compute_time_s = 0;            // flops / peak
+  double memory_time_s = 0;             // bytes / DRAM bandwidth
+  double time_s = 0;                    // max of the two
+  Bound bound = Bound::kMemory;         // ties count as memory-bound
+};
+
+struct RooflineStage {
+  std::vector<RooflineOp> ops;  // per instance, parallel to Plan::ops
+  double time_s = 0;            // sum over ops of count x time_s, in plan order
+  // Kind -> seconds, kinds in order of first appearance in the plan.
+  std::vector<std::pair<std::string, double>> time_by_kind_s;
+};
+
+RooflineStage Roofline(const analysis::Plan& plan, const analysis::StageResult& stage, const Device& device,
+                       const analysis::Scenario& s);
+
+// The roofline of every stage of an analysis, with the peak chosen per kind.
+struct RooflineAnalysis {
+  Device device;
+  std::vector<std::pair<std::string, Peak>> peaks_by_kind;  // plan order
+  std::vector<RooflineStage> stages;                        // parallel to Analysis::stages
+};
+
+RooflineAnalysis RooflineAll(const analysis::Plan& plan, const analysis::Analysis& a, const Device& device);
+
+}  // namespace lmp::hardware
+
+#endif  // LMP_HARDWARE_ROOFLINE_H_
