@@ -109,7 +109,7 @@ Device Toy() {
 
 TEST(RooflineTest, HandMadeStage) {
   Plan plan;
-  plan.ops = {{"a", "mm", "M", "matmul", 3, 0}, {"b", "add", "E", "elementwise", 2, 0}};
+  plan.ops = {{"a", "mm", "M", "matmul", 3, 0, "/layers/0"}, {"b", "add", "E", "elementwise", 2, 0, "/layers/1"}};
   analysis::StageResult st;
   // matmul: 4e12 FLOPs, 4e9 bytes -> compute 0.04 s, memory 0.004 s.
   // add: 1e9 FLOPs, 1e9 bytes -> compute 1e-4 s, memory 1e-3 s.
