@@ -74,7 +74,7 @@ ModuleEvaluation EvaluateModule(const db::ModuleDb& db, const db::Module& module
   LoadInputs(scenario, InputsFor(scenario, Stage::kPrefill), values.data());
   uint32_t failed_at = 0;
   const formula::Status st = program.Run(values.data(), &failed_at);
-  if (st != formula::Status::kOk) throw program.Failure(st, failed_at, values.data());
+  if (st != formula::Status::kOk) throw program.Failure(st, failed_at);
   auto count = [&](uint32_t slot, const std::string& what) {
     int64_t v = 0;
     const formula::Status s = formula::ToCount(values[slot], &v);

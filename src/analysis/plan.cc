@@ -204,7 +204,7 @@ void RunPlanProgram(const Plan& plan, formula::Value* slots) {
   for (const PlanLayer& l : plan.layers) {
     if (l.code_begin <= failed_at && failed_at < l.code_end) where = l.pointer;
   }
-  throw plan.program.Failure(st, failed_at, slots).Located(plan.model_file, where);
+  throw plan.program.Failure(st, failed_at).Located(plan.model_file, where);
 }
 
 }  // namespace lmp::analysis

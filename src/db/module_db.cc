@@ -247,41 +247,8 @@ void ModuleDb::Check() const {
                "unknown module ${" + n.name + "}" + DidYouMean(n.name, AllNames()) + "; add it, or fix the name");
       }
       const Module& callee = *r.module;
-      std::vector<bool> given(callee.params.size(), false);
-      for (size_t a = 0; a < n.children.size(); ++a) {
-        size_t index = a;
-        if (!n.arg_names[a].empty()) {
-          index = callee.params.size();
-          for (size_t p = 0; p < callee.params.size(); ++p) {
-            if (callee.params[p].name == n.arg_names[a]) index = p;
-          }
-          if (index == callee.params.size()) {
-            std::vector<std::string> names;
-            for (const auto& p : callee.params) names.push_back(p.name);
-            FailAt(site, *n.children[a], n.children[a]->begin,
-                   callee.full_class_name + " has no parameter '" + n.arg_names[a] + "'" +
-                       DidYouMean(n.arg_names[a], names));
-          }
-        } else if (index >= callee.params.size()) {
-          FailAt(site, *n.children[a], n.children[a]->begin,
-                 "too many arguments: " + callee.full_class_name + " takes " +
-                     std::to_string(callee.params.size()));
-        }
-        if (given[index]) {
-          FailAt(site, *n.children[a], n.children[a]->begin,
-                 "argument '" + callee.params[index].name + "' is given twice");
-        }
-        given[index] = true;
-      }
-      std::string missing;
-      for (size_t p = 0; p < callee.params.size(); ++p) {
-        if (!given[p] && !callee.params[p].default_value) {
-          missing += (missing.empty() ? "" : ", ") + callee.params[p].name;
-        }
-      }
-      if (!missing.empty()) {
-        FailAt(site, n, n.begin, "call to " + callee.full_class_name + " lacks argument(s): " + missing);
-      }
+      const formula::ArgumentMatch match = formula::MatchArguments(n, callee.params, callee.full_class_name);
+      if (match.fault) FailAt(site, *match.fault, match.fault->begin, match.message);
       edges[&m].push_back({&callee, site, &n});
     }
     for (const auto& c : n.children) walk(site, *c);

@@ -117,6 +117,14 @@ TEST(ModuleDbTest, CallChecks) {
             "'biass' (did you mean 'bias'?)");
 }
 
+TEST(ModuleDbTest, DuplicateAndSurplusArguments) {
+  EXPECT_EQ(LoadError(Db(Entry("a_B", "a.B", kN, "${torch.nn.Linear}(N = {n}, N = 1, in_features = 4, out_features = 4)"))),
+            "test.json: /modules/a_B/operations/0/flops, col 33: argument 'N' is given twice");
+  EXPECT_EQ(LoadError(Db(Entry("a_B", "a.B", kN, "${torch.nn.SiLU}(1, 2)"))),
+            "test.json: /modules/a_B/operations/0/flops, col 21: too many arguments: "
+            "torch.nn.modules.activation.SiLU takes 1");
+}
+
 TEST(ModuleDbTest, CallCycleIsRejected) {
   EXPECT_EQ(LoadError(Db(Entry("m_A", "m.A", kN, "${m.B}(n = {n})") + "," +
                          Entry("m_B", "m.B", kN, "1 + ${m.A}(n = {n})"))),

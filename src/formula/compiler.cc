@@ -14,6 +14,41 @@ constexpr int kMaxCallDepth = 64;
 
 }  // namespace
 
+ArgumentMatch MatchArguments(const Node& call, const std::vector<ParamDecl>& params, const std::string& callee) {
+  ArgumentMatch m;
+  m.arg_for.assign(params.size(), nullptr);
+  auto fail = [&](const Node& at, std::string message) {
+    m.fault = &at;
+    m.message = std::move(message);
+    return m;
+  };
+  for (size_t a = 0; a < call.children.size(); ++a) {
+    const Node& arg = *call.children[a];
+    size_t index = a;
+    if (!call.arg_names[a].empty()) {
+      std::vector<std::string> names;
+      index = params.size();
+      for (size_t p = 0; p < params.size(); ++p) {
+        names.push_back(params[p].name);
+        if (params[p].name == call.arg_names[a]) index = p;
+      }
+      if (index == params.size()) {
+        return fail(arg, callee + " has no parameter '" + call.arg_names[a] + "'" + DidYouMean(call.arg_names[a], names));
+      }
+    } else if (index >= params.size()) {
+      return fail(arg, "too many arguments: " + callee + " takes " + std::to_string(params.size()));
+    }
+    if (m.arg_for[index]) return fail(arg, "argument '" + params[index].name + "' is given twice");
+    m.arg_for[index] = &arg;
+  }
+  std::string missing;
+  for (size_t p = 0; p < params.size(); ++p) {
+    if (!m.arg_for[p] && !params[p].default_value) missing += (missing.empty() ? "" : ", ") + params[p].name;
+  }
+  if (!missing.empty()) return fail(call, "call to " + callee + " lacks argument(s): " + missing);
+  return m;
+}
+
 void Scope::Bind(std::string name, Binding b) {
   for (auto& [n, v] : vars_) {
     if (n == name) {
@@ -102,7 +137,7 @@ void Compiler::Fold(size_t first, uint32_t origin) {
     default: return;
   }
   if (st != Status::kOk) {
-    throw program_.Failure(st, static_cast<uint32_t>(code.size() - 1), nullptr);
+    throw program_.Failure(st, static_cast<uint32_t>(code.size() - 1));
   }
   code.resize(first);
   --depth_;  // the operation's one result; its operands were already consumed
@@ -203,36 +238,14 @@ void Compiler::EmitCall(const Node& n, const Scope& scope, int32_t frame, int de
     Fail(frame, n, "module calls nest deeper than " + std::to_string(kMaxCallDepth) + "; is there a cycle?");
   }
   const std::vector<ParamDecl>& params = *callee.params;
-  // Match arguments to parameters: positional first, then by name.
-  std::vector<const Node*> arg_for(params.size(), nullptr);
-  for (size_t a = 0; a < n.children.size(); ++a) {
-    size_t index = a;
-    if (!n.arg_names[a].empty()) {
-      index = params.size();
-      for (size_t p = 0; p < params.size(); ++p) {
-        if (params[p].name == n.arg_names[a]) index = p;
-      }
-      if (index == params.size()) {
-        std::vector<std::string> names;
-        for (const ParamDecl& p : params) names.push_back(p.name);
-        Fail(frame, *n.children[a], callee.label + " has no parameter '" + n.arg_names[a] + "'" +
-                                        DidYouMean(n.arg_names[a], names));
-      }
-    } else if (index >= params.size()) {
-      Fail(frame, *n.children[a], callee.label + " takes " + std::to_string(params.size()) + " arguments");
-    }
-    if (arg_for[index]) Fail(frame, *n.children[a], "argument '" + params[index].name + "' given twice");
-    arg_for[index] = n.children[a].get();
-  }
+  const ArgumentMatch match = MatchArguments(n, params, callee.label);
+  if (match.fault) Fail(frame, *match.fault, match.message);
+  const std::vector<const Node*>& arg_for = match.arg_for;
   Scope inner;
-  std::vector<std::pair<size_t, int32_t>> defaults;
   for (size_t p = 0; p < params.size(); ++p) {
-    if (arg_for[p]) {
-      EmitNode(*arg_for[p], scope, frame, depth + 1);
-      inner.Bind(params[p].name, PopBinding());
-    } else if (!params[p].default_value) {
-      Fail(frame, n, "call to " + callee.label + " lacks argument '" + params[p].name + "'");
-    }
+    if (!arg_for[p]) continue;
+    EmitNode(*arg_for[p], scope, frame, depth + 1);
+    inner.Bind(params[p].name, PopBinding());
   }
   for (size_t p = 0; p < params.size(); ++p) {
     if (arg_for[p]) continue;

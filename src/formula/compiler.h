@@ -35,6 +35,17 @@ struct ParamDecl {
   std::shared_ptr<const Formula> default_value;  // null: required
 };
 
+// Which argument of a ${module}(...) call feeds each parameter: positional
+// arguments by position, named ones by name. `fault` is null when the call
+// fits the parameters; otherwise it is the offending node (an argument, or the
+// call itself when required parameters are missing) and `message` says why.
+struct ArgumentMatch {
+  std::vector<const Node*> arg_for;  // parallel to the parameters; null: not given
+  const Node* fault = nullptr;
+  std::string message;
+};
+ArgumentMatch MatchArguments(const Node& call, const std::vector<ParamDecl>& params, const std::string& callee);
+
 // A formula a module call sums: one per operation, or the parameter count.
 struct Body {
   std::string label;

@@ -115,7 +115,7 @@ TEST(CompilerTest, RuntimeOverflowReportsTheCallTrace) {
   uint32_t failed = 0;
   const Status st = c.program.Run(slots.data(), &failed);
   ASSERT_EQ(st, Status::kOverflow);
-  const Error e = c.program.Failure(st, failed, slots.data());
+  const Error e = c.program.Failure(st, failed);
   EXPECT_EQ(e.Line(),
             "64-bit integer overflow in '{n} * 4611686018427387904' (lib.Big body, col 1); called from test formula, "
             "col 5; check the sizes and the formulas");

@@ -74,7 +74,7 @@ Status Program::Run(Value* slots, uint32_t* failed_at) const {
   return Status::kOk;
 }
 
-Error Program::Failure(Status status, uint32_t failed_at, const Value*) const {
+Error Program::Failure(Status status, uint32_t failed_at) const {
   const Origin& o = origins[code[failed_at].origin];
   const Frame& f = frames[o.frame];
   std::string msg = std::string(StatusText(status)) + " in '" + Snippet(f, o.begin, o.end) + "' (" +

@@ -57,7 +57,7 @@ class Program {
 
   // The error for a failed run: the operation, the formula with a caret, and
   // the chain of module calls that led there.
-  Error Failure(Status status, uint32_t failed_at, const Value* slots) const;
+  Error Failure(Status status, uint32_t failed_at) const;
 };
 
 }  // namespace lmp::formula
