@@ -201,7 +201,7 @@ INSTANTIATE_TEST_SUITE_P(
                  "lmp: error: --hardware-file: has no effect without --hardware NAME; add it, or drop --hardware-file"},
         BadInput{"NoPeakForPrecision", "analyze Llama-2-7b-hf --hardware v100 --w-bits 8 --a-bits 8",
                  "lmp: error: <embedded>/hardware/devices.json: /devices/0: device 'V100-SXM2-32GB' lists no tensor "
-                 "peak for int8, needed by matmul operations; choose other --w-bits/--a-bits or another device, or add "
+                 "peak for int8, needed by matmul operations; choose another --w-bits/--a-bits or another device, or add "
                  "the figure in a --hardware-file"},
         BadInput{"UnknownHardwareShow", "hardware show rtx5090",
                  "lmp: error: --hardware: unknown device 'rtx5090' (did you mean 'rtx4090'?); 'lmp hardware list' "

@@ -21,6 +21,9 @@ void LoadInputs(const Scenario& s, const StageInputs& in, Value* slots) {
   slots[kWBytes] = bytes(s.w_bits);
   slots[kABytes] = bytes(s.a_bits);
   slots[kKvBytes] = bytes(s.kv_bits);
+  // Integer 0 without groups keeps every weight figure an exact integer.
+  const double scale_bytes = WeightScaleBytes(s);
+  slots[kWScaleBytes] = scale_bytes == 0.0 ? Value::Int(0) : Value::Real(scale_bytes);
 }
 
 void Evaluator::Run(const Scenario& s, Stage stage, StageResult* out) {

@@ -84,6 +84,15 @@ void AddBitsOptions(CLI::App& cmd, Options& o) {
   cmd.add_option("--w-bits", o.scenario.w_bits, "bits per weight")->capture_default_str();
   cmd.add_option("--a-bits", o.scenario.a_bits, "bits per activation")->capture_default_str();
   cmd.add_option("--kv-bits", o.scenario.kv_bits, "bits per KV-cache element")->capture_default_str();
+  cmd.add_option("--w-group-size", o.scenario.w_group_size,
+                 "weights per quantization group, each with a 16-bit scale and a w-bits zero point (0: none)")
+      ->capture_default_str();
+}
+
+void AddComputeOption(CLI::App& cmd, Options& o) {
+  cmd.add_option("--compute", o.scenario.compute,
+                 "matmul precision on the tensor units: auto (from the bits), fp16, bf16, fp8, int8, int4, ...")
+      ->capture_default_str();
 }
 
 void Print(const std::string& s) { std::fwrite(s.data(), 1, s.size(), stdout); }
@@ -94,7 +103,7 @@ void PrintJson(const Json& j) { Print(j.dump(2) + "\n"); }
 void SetupAnalyze(CLI::App& cmd, Options& o) {
   cmd.add_option("MODEL", o.model, "catalog id (see 'lmp models') or architecture JSON path")->required();
   cmd.add_option("--batch", o.scenario.batch_size, "sequences per batch")->capture_default_str();
-  cmd.add_option("--seq", o.scenario.prompt_len, "prompt length: tokens per sequence in prefill")
+  cmd.add_option("--seq,--prompt", o.scenario.prompt_len, "prompt length: tokens per sequence in prefill")
       ->capture_default_str();
   cmd.add_option("--kv-len", o.scenario.decode_kv_len,
                  "tokens attended per sequence in a decode step, cache included (default: --seq)");
@@ -102,6 +111,7 @@ void SetupAnalyze(CLI::App& cmd, Options& o) {
       ->check(CLI::IsMember({"prefill", "decode", "both"}))
       ->capture_default_str();
   AddBitsOptions(cmd, o);
+  AddComputeOption(cmd, o);
   cmd.add_flag("--all-logits", o.scenario.all_logits,
                "prefill computes logits for every position, not just the last");
   AddDbOption(cmd, o);

@@ -57,6 +57,8 @@ Json AnalysisJson(const analysis::Plan& plan, const analysis::Analysis& a,
                    {"w_bits", s.w_bits},
                    {"a_bits", s.a_bits},
                    {"kv_bits", s.kv_bits},
+                   {"w_group_size", s.w_group_size},
+                   {"compute", s.compute},
                    {"profile", s.profile},
                    {"all_logits", s.all_logits}};
   if (roofline != nullptr) j["hardware"] = HardwareJson(*roofline);

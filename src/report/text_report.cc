@@ -50,9 +50,10 @@ std::string CsvField(const std::string& s) {
 std::string AnalysisTable(const analysis::Plan& plan, const analysis::Analysis& a,
                           const hardware::RooflineAnalysis* roofline) {
   const analysis::Scenario& s = a.scenario;
-  std::string out = fmt::format("{}  ({} parameters)\nbatch {}, prompt {}, W{}A{}KV{}, profile {}\n", a.model_id,
+  std::string out = fmt::format("{}  ({} parameters)\nbatch {}, prompt {}, W{}A{}KV{}{}{}, profile {}\n", a.model_id,
                                 Grouped(a.parameters), s.batch_size, s.prompt_len, s.w_bits, s.a_bits, s.kv_bits,
-                                s.profile);
+                                s.w_group_size > 0 ? fmt::format(" g{}", s.w_group_size) : "",
+                                s.compute != "auto" ? ", compute " + s.compute : "", s.profile);
   if (roofline != nullptr) {
     const hardware::Device& d = roofline->device;
     out += fmt::format("hardware {}: DRAM {}/s", d.name, Human(d.dram_bandwidth_bytes_per_s, "B"));
