@@ -19,6 +19,7 @@
 #include "hardware/roofline.h"
 #include "model/model.h"
 #include "report/report.h"
+#include "request/generate.h"
 #include "util/error.h"
 #include "util/suggest.h"
 
@@ -38,6 +39,7 @@ struct Options {
   lmp::analysis::Scenario scenario;
   std::string module_name;
   std::vector<std::string> assignments;
+  int64_t gen_len = 256;
   std::string hardware;  // empty: no roofline
   std::vector<std::string> hardware_files;
   CLI::App* hardware_list = nullptr;
@@ -150,6 +152,42 @@ int RunAnalyze(Options& o) {
     Print(lmp::report::AnalysisCsv(plan, a, r));
   } else {
     Print(lmp::report::AnalysisTable(plan, a, r));
+  }
+  return 0;
+}
+
+// ---- generate --------------------------------------------------------------
+
+void SetupGenerate(CLI::App& cmd, Options& o) {
+  cmd.add_option("MODEL", o.model, "catalog id (see 'lmp models') or architecture JSON path")->required();
+  cmd.add_option("--batch", o.scenario.batch_size, "sequences per batch")->capture_default_str();
+  cmd.add_option("--prompt", o.scenario.prompt_len, "prompt tokens per sequence")->capture_default_str();
+  cmd.add_option("--gen", o.gen_len, "tokens generated per sequence (the first comes from the prefill)")
+      ->capture_default_str();
+  cmd.add_option("--hardware", o.hardware, "device (see 'lmp hardware list')")->required();
+  AddHardwareFileOption(cmd, o);
+  AddBitsOptions(cmd, o);
+  AddComputeOption(cmd, o);
+  AddDbOption(cmd, o);
+  cmd.add_option("--format", o.format, "table or json")
+      ->check(CLI::IsMember({"table", "json"}))
+      ->capture_default_str();
+}
+
+int RunGenerate(Options& o) {
+  lmp::analysis::ValidateScenario(o.scenario);
+  if (o.gen_len < 1) throw Error("", "--gen", "must be a positive integer, got " + std::to_string(o.gen_len));
+  const lmp::db::ModuleDb db = LoadDb(o);
+  const lmp::model::Model model = lmp::model::LoadModel(o.model);
+  const lmp::analysis::Plan plan = lmp::analysis::BuildPlan(model, db, o.scenario.profile);
+  const lmp::hardware::Catalog catalog = LoadHardware(o);
+  const lmp::hardware::Device& device = catalog.Get(o.hardware);
+  const lmp::request::GenerateResult r = lmp::request::Generate(plan, o.scenario, o.gen_len, device);
+  const int64_t params = lmp::analysis::Evaluator(plan).Parameters(o.scenario);
+  if (o.format == "json") {
+    PrintJson(lmp::report::GenerateJson(plan, params, o.scenario, device, r));
+  } else {
+    Print(lmp::report::GenerateText(plan, params, o.scenario, device, r));
   }
   return 0;
 }
@@ -309,6 +347,8 @@ struct Subcommand {
 
 constexpr Subcommand kSubcommands[] = {
     {"analyze", "per-operation FLOPs and bytes of a model for prefill and decode", SetupAnalyze, RunAnalyze},
+    {"generate", "one whole request on a device: TTFT, TPOT, end-to-end latency, tokens/s", SetupGenerate,
+     RunGenerate},
     {"inspect", "the model's layer tree: classes, repeats, parameters", SetupInspect, RunInspect},
     {"models", "list the embedded model catalog", SetupModels, RunModels},
     {"module", "the module database: list, show, eval", SetupModule, RunModule},

@@ -9,6 +9,7 @@
 #include "analysis/plan.h"
 #include "hardware/hardware.h"
 #include "hardware/roofline.h"
+#include "request/generate.h"
 #include "util/json_file.h"
 
 namespace lmp::report {
@@ -27,6 +28,13 @@ std::string AnalysisCsv(const analysis::Plan& plan, const analysis::Analysis& a,
 // Aligned terminal table in human units, figures multiplied by count.
 std::string AnalysisTable(const analysis::Plan& plan, const analysis::Analysis& a,
                           const hardware::RooflineAnalysis* roofline = nullptr);
+
+// `lmp generate`: the lmp.generate/1 contract (docs/json-output.md) and a
+// short text summary.
+Json GenerateJson(const analysis::Plan& plan, int64_t parameters, const analysis::Scenario& s,
+                  const hardware::Device& device, const request::GenerateResult& r);
+std::string GenerateText(const analysis::Plan& plan, int64_t parameters, const analysis::Scenario& s,
+                         const hardware::Device& device, const request::GenerateResult& r);
 
 // `lmp hardware list` and `lmp hardware show`.
 std::string HardwareListText(const hardware::Catalog& catalog);
