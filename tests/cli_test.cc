@@ -6,6 +6,7 @@
 #include <string>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -47,7 +48,7 @@ TEST(CliTest, Version) {
 TEST(CliTest, HelpListsSubcommands) {
   const Result r = Lmp("--help");
   EXPECT_EQ(r.exit_code, 0);
-  for (const char* c : {"analyze", "inspect", "models", "module", "hardware"}) EXPECT_NE(r.out.find(c), std::string::npos) << c;
+  for (const char* c : {"analyze", "generate", "inspect", "models", "module", "hardware"}) EXPECT_NE(r.out.find(c), std::string::npos) << c;
 }
 
 TEST(CliTest, AnalyzeTable) {
@@ -135,6 +136,33 @@ TEST(CliTest, AnalyzeWithHardwareCsvAndJson) {
   EXPECT_NE(t.out.find("roofline time: 87.04 ns (8.704e-08 s); matmul 87.04 ns\n"), std::string::npos) << t.out;
 }
 
+// tiny_model on Toy-1, prompt 16, 3 tokens. Prefill: 87.04 ns as above.
+// A decode step per instance: 33,280 weight bytes + 64 x 2 read + 256 x 2
+// written = 33,920 bytes, 33.92 ns (compute 33,024 / 1e14 is less); two
+// instances: 67.84 ns. Two decode steps, no kv_len dependence: every TPOT is
+// 67.84 ns, e2e = 87.04 + 2 x 67.84 = 222.72 ns, 3 tokens / 222.72 ns.
+TEST(CliTest, GenerateJsonAndTable) {
+  const std::string args = "generate tiny_model.json --prompt 16 --gen 3 --hardware toy --hardware-file "
+                           "my_hardware.json";
+  const Result j = Lmp(args + " --format json");
+  ASSERT_EQ(j.exit_code, 0) << j.err;
+  const nlohmann::json g = nlohmann::json::parse(j.out);
+  EXPECT_EQ(g["schema"], "lmp.generate/1");
+  EXPECT_DOUBLE_EQ(g["ttft_s"].get<double>(), 87.04e-9);
+  EXPECT_DOUBLE_EQ(g["tpot_s"].get<double>(), 67.84e-9);
+  EXPECT_DOUBLE_EQ(g["tpot_first_s"].get<double>(), 67.84e-9);
+  EXPECT_DOUBLE_EQ(g["tpot_last_s"].get<double>(), 67.84e-9);
+  EXPECT_DOUBLE_EQ(g["e2e_s"].get<double>(), 222.72e-9);
+  EXPECT_DOUBLE_EQ(g["tokens_per_s"].get<double>(), 3 / 222.72e-9);
+  EXPECT_EQ(g["decode"]["steps"], 2);
+  EXPECT_EQ(g["decode"]["first_kv_len"], 17);
+  EXPECT_EQ(g["decode"]["last_kv_len"], 18);
+  const Result t = Lmp(args + " --batch 2");
+  ASSERT_EQ(t.exit_code, 0) << t.err;
+  EXPECT_NE(t.out.find("  TTFT (prefill)"), std::string::npos) << t.out;
+  EXPECT_NE(t.out.find("over 2 decode steps, kv_len 17 to 18"), std::string::npos) << t.out;
+}
+
 // Every bad input: exit code 2 and one line naming the file and the place.
 struct BadInput {
   const char* name;
@@ -206,6 +234,14 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{"UnknownHardwareShow", "hardware show rtx5090",
                  "lmp: error: --hardware: unknown device 'rtx5090' (did you mean 'rtx4090'?); 'lmp hardware list' "
                  "lists the catalog"},
+        BadInput{"GenZero", "generate Llama-2-7b-hf --hardware h100 --gen 0",
+                 "lmp: error: --gen: must be a positive integer, got 0"},
+        BadInput{"GenWithoutHardware", "generate Llama-2-7b-hf", "lmp: error: --hardware is required; see 'lmp --help'"},
+        BadInput{"GroupSizeUnquantized", "analyze Llama-2-7b-hf --w-group-size 128",
+                 "lmp: error: --w-group-size: applies to quantized weights only; add --w-bits below 16 (e.g. 4), or drop it"},
+        BadInput{"UnknownCompute", "generate Llama-2-7b-hf --hardware h100 --compute fp9",
+                 "lmp: error: --compute: unknown precision 'fp9' (did you mean 'fp8'?); use auto, fp32, tf32, bf16, fp16, "
+                 "fp8, int8, fp4 or int4"},
         BadInput{"MissingFile", "analyze missing.json", "lmp: error: missing.json: no such file, and no catalog model has this "
                                          "id; 'lmp models' lists the catalog"}),
     [](const ::testing::TestParamInfo<BadInput>& info) { return std::string(info.param.name); });
