@@ -12,9 +12,11 @@
 #include <fmt/format.h>
 
 #include "analysis/analyze.h"
+#include "analysis/footprint.h"
 #include "analysis/module_eval.h"
 #include "analysis/plan.h"
 #include "db/module_db.h"
+#include "hardware/fit.h"
 #include "hardware/hardware.h"
 #include "hardware/roofline.h"
 #include "model/model.h"
@@ -39,9 +41,11 @@ struct Options {
   lmp::analysis::Scenario scenario;
   std::string module_name;
   std::vector<std::string> assignments;
-  int64_t gen_len = 256;
   std::string hardware;  // empty: no roofline
   std::vector<std::string> hardware_files;
+  int64_t gen_len = 256;             // lmp generate, lmp fit
+  CLI::Option* fit_batch = nullptr;  // lmp fit: given -> solve for the prompt
+  CLI::Option* fit_prompt = nullptr;
   CLI::App* hardware_list = nullptr;
   CLI::App* hardware_show = nullptr;
   CLI::App* module_list = nullptr;
@@ -144,14 +148,22 @@ int RunAnalyze(Options& o) {
   }
   const lmp::analysis::Analysis a = lmp::analysis::Analyze(plan, o.scenario);
   std::optional<lmp::hardware::RooflineAnalysis> roofline;
-  if (device != nullptr) roofline = lmp::hardware::RooflineAll(plan, a, *device);
+  std::optional<lmp::hardware::MemoryFit> memory;
+  if (device != nullptr) {
+    roofline = lmp::hardware::RooflineAll(plan, a, *device);
+    lmp::hardware::MemoryFit m;
+    m.footprint = lmp::analysis::MemoryFootprint(plan, o.scenario, lmp::analysis::ScenarioContextLen(o.scenario));
+    m.status = lmp::hardware::CheckFit(m.footprint.total_bytes, device->dram_bytes);
+    memory = m;
+  }
   const lmp::hardware::RooflineAnalysis* r = roofline ? &*roofline : nullptr;
+  const lmp::hardware::MemoryFit* mem = memory ? &*memory : nullptr;
   if (o.format == "json") {
-    PrintJson(lmp::report::AnalysisJson(plan, a, r));
+    PrintJson(lmp::report::AnalysisJson(plan, a, r, mem));
   } else if (o.format == "csv") {
     Print(lmp::report::AnalysisCsv(plan, a, r));
   } else {
-    Print(lmp::report::AnalysisTable(plan, a, r));
+    Print(lmp::report::AnalysisTable(plan, a, r, mem));
   }
   return 0;
 }
@@ -189,6 +201,50 @@ int RunGenerate(Options& o) {
   } else {
     Print(lmp::report::GenerateText(plan, params, o.scenario, device, r));
   }
+  return 0;
+}
+
+// ---- fit -------------------------------------------------------------------
+
+void SetupFit(CLI::App& cmd, Options& o) {
+  cmd.add_option("MODEL", o.model, "catalog id (see 'lmp models') or architecture JSON path")->required();
+  cmd.add_option("--hardware", o.hardware, "device whose DRAM must hold the request (see 'lmp hardware list')")
+      ->required();
+  AddHardwareFileOption(cmd, o);
+  o.fit_prompt = cmd.add_option("--prompt,--seq", o.scenario.prompt_len, "prompt tokens per sequence")
+                     ->capture_default_str();
+  cmd.add_option("--gen", o.gen_len, "tokens generated per sequence")->capture_default_str();
+  o.fit_batch = cmd.add_option("--batch", o.scenario.batch_size,
+                               "sequences per batch: solve for the largest prompt instead of the largest batch");
+  AddBitsOptions(cmd, o);
+  AddDbOption(cmd, o);
+  cmd.add_option("--format", o.format, "table or json")
+      ->check(CLI::IsMember({"table", "json"}))
+      ->capture_default_str();
+}
+
+int RunFit(Options& o) {
+  const bool solve_prompt = o.fit_batch->count() > 0;
+  if (solve_prompt && o.fit_prompt->count() > 0) {
+    throw Error("", "--prompt", "is what 'lmp fit' solves for when --batch is given; drop one of them");
+  }
+  if (o.gen_len < 1) throw Error("", "--gen", "must be a positive integer, got " + std::to_string(o.gen_len));
+  lmp::analysis::ValidateScenario(o.scenario);
+  const lmp::db::ModuleDb db = LoadDb(o);
+  const lmp::model::Model model = lmp::model::LoadModel(o.model);
+  const lmp::analysis::Plan plan = lmp::analysis::BuildPlan(model, db, o.scenario.profile);
+  const lmp::hardware::Catalog catalog = LoadHardware(o);
+  const lmp::hardware::Device& device = catalog.Get(o.hardware);
+  lmp::report::FitReport rep;
+  rep.model_id = plan.model_id;
+  rep.device = &device;
+  rep.request.scenario = o.scenario;
+  rep.request.gen_len = o.gen_len;
+  rep.request.capacity_bytes = device.dram_bytes;
+  rep.result = solve_prompt ? lmp::hardware::LargestPrompt(plan, rep.request)
+                            : lmp::hardware::LargestBatch(plan, rep.request);
+  rep.max_position_embeddings = lmp::analysis::MaxPositionEmbeddings(model);
+  o.format == "json" ? PrintJson(lmp::report::FitJson(rep)) : Print(lmp::report::FitText(rep));
   return 0;
 }
 
@@ -349,6 +405,7 @@ constexpr Subcommand kSubcommands[] = {
     {"analyze", "per-operation FLOPs and bytes of a model for prefill and decode", SetupAnalyze, RunAnalyze},
     {"generate", "one whole request on a device: TTFT, TPOT, end-to-end latency, tokens/s", SetupGenerate,
      RunGenerate},
+    {"fit", "the largest batch (or, with --batch, prompt) whose memory footprint fits a device", SetupFit, RunFit},
     {"inspect", "the model's layer tree: classes, repeats, parameters", SetupInspect, RunInspect},
     {"models", "list the embedded model catalog", SetupModels, RunModels},
     {"module", "the module database: list, show, eval", SetupModule, RunModule},

@@ -46,7 +46,7 @@ Json HardwareJson(const hardware::RooflineAnalysis& r) {
 }  // namespace
 
 Json AnalysisJson(const analysis::Plan& plan, const analysis::Analysis& a,
-                  const hardware::RooflineAnalysis* roofline) {
+                  const hardware::RooflineAnalysis* roofline, const hardware::MemoryFit* memory) {
   Json j = Json::object();
   j["schema"] = "lmp.analysis/1";
   j["model"] = {{"id", a.model_id}, {"parameters", a.parameters}};
@@ -62,6 +62,7 @@ Json AnalysisJson(const analysis::Plan& plan, const analysis::Analysis& a,
                    {"profile", s.profile},
                    {"all_logits", s.all_logits}};
   if (roofline != nullptr) j["hardware"] = HardwareJson(*roofline);
+  if (memory != nullptr) j["memory"] = MemoryJson(memory->footprint, memory->status);
   Json stages = Json::object();
   for (size_t si = 0; si < a.stages.size(); ++si) {
     const analysis::StageResult& st = a.stages[si];

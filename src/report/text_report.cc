@@ -48,7 +48,7 @@ std::string CsvField(const std::string& s) {
 }  // namespace
 
 std::string AnalysisTable(const analysis::Plan& plan, const analysis::Analysis& a,
-                          const hardware::RooflineAnalysis* roofline) {
+                          const hardware::RooflineAnalysis* roofline, const hardware::MemoryFit* memory) {
   const analysis::Scenario& s = a.scenario;
   std::string out = fmt::format("{}  ({} parameters)\nbatch {}, prompt {}, W{}A{}KV{}{}{}, profile {}\n", a.model_id,
                                 Grouped(a.parameters), s.batch_size, s.prompt_len, s.w_bits, s.a_bits, s.kv_bits,
@@ -104,6 +104,9 @@ std::string AnalysisTable(const analysis::Plan& plan, const analysis::Analysis& 
       }
       out += "\n";
     }
+  }
+  if (memory != nullptr) {
+    out += "\n" + MemoryText(*memory, roofline != nullptr ? roofline->device.name : std::string("the device"));
   }
   return out;
 }
