@@ -159,6 +159,11 @@ TEST(CliTest, GenerateJsonAndTable) {
   EXPECT_EQ(g["decode"]["steps"], 2);
   EXPECT_EQ(g["decode"]["first_kv_len"], 17);
   EXPECT_EQ(g["decode"]["last_kv_len"], 18);
+  // The footprint at context 16 + 3 - 1: weights 2 x 33,280, no KV cache, and
+  // one Linear's prefill input and output, 16 x 64 x 2 + 16 x 256 x 2.
+  EXPECT_EQ(g["memory"]["context_len"], 18);
+  EXPECT_EQ(g["memory"]["total_bytes"], 66'560 + 10'240);
+  EXPECT_EQ(g["memory"]["fits"], true);
   const Result t = Lmp(args + " --batch 2");
   ASSERT_EQ(t.exit_code, 0) << t.err;
   EXPECT_NE(t.out.find("  TTFT (prefill)"), std::string::npos) << t.out;

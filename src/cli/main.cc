@@ -195,11 +195,15 @@ int RunGenerate(Options& o) {
   const lmp::hardware::Catalog catalog = LoadHardware(o);
   const lmp::hardware::Device& device = catalog.Get(o.hardware);
   const lmp::request::GenerateResult r = lmp::request::Generate(plan, o.scenario, o.gen_len, device);
-  const int64_t params = lmp::analysis::Evaluator(plan).Parameters(o.scenario);
+  lmp::hardware::MemoryFit mem;
+  mem.footprint = lmp::analysis::MemoryFootprint(
+      plan, o.scenario, lmp::analysis::RequestContextLen(o.scenario.prompt_len, o.gen_len));
+  mem.status = lmp::hardware::CheckFit(mem.footprint.total_bytes, device.dram_bytes);
+  const int64_t params = mem.footprint.parameters;
   if (o.format == "json") {
-    PrintJson(lmp::report::GenerateJson(plan, params, o.scenario, device, r));
+    PrintJson(lmp::report::GenerateJson(plan, params, o.scenario, device, r, mem));
   } else {
-    Print(lmp::report::GenerateText(plan, params, o.scenario, device, r));
+    Print(lmp::report::GenerateText(plan, params, o.scenario, device, r, mem));
   }
   return 0;
 }

@@ -5,7 +5,7 @@
 namespace lmp::report {
 
 Json GenerateJson(const analysis::Plan& plan, int64_t parameters, const analysis::Scenario& s,
-                  const hardware::Device& device, const request::GenerateResult& r) {
+                  const hardware::Device& device, const request::GenerateResult& r, const hardware::MemoryFit& memory) {
   Json j = Json::object();
   j["schema"] = "lmp.generate/1";
   j["model"] = {{"id", plan.model_id}, {"parameters", parameters}};
@@ -30,11 +30,12 @@ Json GenerateJson(const analysis::Plan& plan, int64_t parameters, const analysis
                  {"stepped_ops", r.stepped_ops}};
   j["request_flops"] = r.request_flops;
   j["request_bytes"] = r.request_bytes;
+  j["memory"] = MemoryJson(memory.footprint, memory.status);
   return j;
 }
 
 std::string GenerateText(const analysis::Plan& plan, int64_t parameters, const analysis::Scenario& s,
-                         const hardware::Device& device, const request::GenerateResult& r) {
+                         const hardware::Device& device, const request::GenerateResult& r, const hardware::MemoryFit& memory) {
   std::string out = fmt::format(
       "{}  ({} parameters) on {}\nbatch {}, prompt {}, generate {}, W{}A{}KV{}{}{}, profile {}\n\n", plan.model_id,
       Grouped(parameters), device.name, s.batch_size, s.prompt_len, r.gen_len, s.w_bits, s.a_bits, s.kv_bits,
@@ -53,6 +54,8 @@ std::string GenerateText(const analysis::Plan& plan, int64_t parameters, const a
   out += fmt::format("  tokens/s aggregate     {:>12.1f}   ({} sequences)\n", r.tokens_per_s, s.batch_size);
   out += fmt::format("  request work           {} , {} moved\n", Human(r.request_flops, "FLOP"),
                      Human(r.request_bytes, "B"));
+  out += '\n';
+  out += MemoryText(memory, device.name);
   return out;
 }
 

@@ -52,10 +52,12 @@ Json FitJson(const FitReport& r);  // lmp.fit/1
 
 // `lmp generate`: the lmp.generate/1 contract (docs/json-output.md) and a
 // short text summary.
+// `memory` is the footprint at the request's largest context.
 Json GenerateJson(const analysis::Plan& plan, int64_t parameters, const analysis::Scenario& s,
-                  const hardware::Device& device, const request::GenerateResult& r);
+                  const hardware::Device& device, const request::GenerateResult& r, const hardware::MemoryFit& memory);
 std::string GenerateText(const analysis::Plan& plan, int64_t parameters, const analysis::Scenario& s,
-                         const hardware::Device& device, const request::GenerateResult& r);
+                         const hardware::Device& device, const request::GenerateResult& r,
+                         const hardware::MemoryFit& memory);
 
 // `lmp hardware list` and `lmp hardware show`.
 std::string HardwareListText(const hardware::Catalog& catalog);
