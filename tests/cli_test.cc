@@ -105,6 +105,11 @@ TEST(CliTest, HardwareListAndShow) {
   const Result s = Lmp("hardware show nvidia_h100 --format json");
   ASSERT_EQ(s.exit_code, 0) << s.err;
   EXPECT_NE(s.out.find("\"name\": \"H100-SXM\""), std::string::npos) << s.out;
+  EXPECT_NE(s.out.find("\"sram_per_core_bytes\": 233472"), std::string::npos) << s.out;
+  const Result t = Lmp("hardware show h100");
+  ASSERT_EQ(t.exit_code, 0) << t.err;
+  EXPECT_NE(t.out.find("\n  SRAM/core:    233,472 bytes per SM/CU\n"), std::string::npos) << t.out;
+  EXPECT_NE(Lmp("hardware show tpu-v5e").out.find("\n  SRAM/core:    unknown\n"), std::string::npos);
   const Result f = Lmp("hardware list --hardware-file my_hardware.json --format json");
   ASSERT_EQ(f.exit_code, 0) << f.err;
   EXPECT_NE(f.out.find("\"name\": \"Toy-1\""), std::string::npos) << f.out;
