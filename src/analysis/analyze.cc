@@ -1,5 +1,7 @@
 #include "analysis/analyze.h"
 
+#include <stdexcept>
+
 #include "util/error.h"
 
 namespace lmp::analysis {
@@ -21,6 +23,7 @@ void LoadInputs(const Scenario& s, const StageInputs& in, Value* slots) {
   slots[kWBytes] = bytes(s.w_bits);
   slots[kABytes] = bytes(s.a_bits);
   slots[kKvBytes] = bytes(s.kv_bits);
+  slots[kSramBytes] = Value::Int(SramBytes(s));
 }
 
 void Evaluator::Run(const Scenario& s, Stage stage, StageResult* out) {
@@ -73,6 +76,11 @@ int64_t Evaluator::Parameters(const Scenario& s) {
 
 Analysis Analyze(const Plan& plan, const Scenario& s) {
   ValidateScenario(s);
+  // The report names s.profile; a plan compiled for another one would be
+  // mislabelled. A caller's bug, not bad input.
+  if (plan.profile != s.profile) {
+    throw std::invalid_argument("plan compiled for profile '" + plan.profile + "' analysed as '" + s.profile + "'");
+  }
   Analysis a;
   a.model_id = plan.model_id;
   a.scenario = s;

@@ -45,6 +45,7 @@ struct Options {
   CLI::App* module_list = nullptr;
   CLI::App* module_show = nullptr;
   CLI::App* module_eval = nullptr;
+  std::vector<CLI::Option*> sram_options;  // --sram-bytes of analyze and module eval
 };
 
 lmp::db::ModuleDb LoadDb(const Options& o) {
@@ -86,6 +87,28 @@ void AddBitsOptions(CLI::App& cmd, Options& o) {
   cmd.add_option("--kv-bits", o.scenario.kv_bits, "bits per KV-cache element")->capture_default_str();
 }
 
+// How attention runs: the execution profile and the SRAM its tiles fit in
+// (docs/flash.md).
+void AddProfileOptions(CLI::App& cmd, Options& o) {
+  cmd.add_option("--profile", o.scenario.profile, "execution profile: fused, or flash (FlashAttention)")
+      ->capture_default_str();
+  o.sram_options.push_back(cmd.add_option(
+      "--sram-bytes", o.scenario.sram_bytes,
+      "on-chip SRAM one attention block may use, for the flash profile's tiles (default: the --hardware "
+      "device's shared memory per SM/CU, else " +
+          std::to_string(lmp::analysis::kDefaultSramBytes) + ")"));
+}
+
+// Scenario::sram_bytes uses 0 for "unset", so the library cannot tell an
+// explicit --sram-bytes 0 from no option at all; it is rejected here.
+void CheckSramOption(const Options& o) {
+  for (const CLI::Option* opt : o.sram_options) {
+    if (opt->count() > 0 && o.scenario.sram_bytes < 1) {
+      throw Error("", "--sram-bytes", "must be a positive integer, got " + std::to_string(o.scenario.sram_bytes));
+    }
+  }
+}
+
 void Print(const std::string& s) { std::fwrite(s.data(), 1, s.size(), stdout); }
 void PrintJson(const Json& j) { Print(j.dump(2) + "\n"); }
 
@@ -104,6 +127,7 @@ void SetupAnalyze(CLI::App& cmd, Options& o) {
   AddBitsOptions(cmd, o);
   cmd.add_flag("--all-logits", o.scenario.all_logits,
                "prefill computes logits for every position, not just the last");
+  AddProfileOptions(cmd, o);
   AddDbOption(cmd, o);
   cmd.add_option("--hardware", o.hardware,
                  "device (see 'lmp hardware list'): adds roofline time, bound and intensity per operation");
@@ -117,6 +141,7 @@ int RunAnalyze(Options& o) {
   using lmp::analysis::Stage;
   if (o.stage == "prefill") o.scenario.stages = {Stage::kPrefill};
   if (o.stage == "decode") o.scenario.stages = {Stage::kDecode};
+  CheckSramOption(o);
   lmp::analysis::ValidateScenario(o.scenario);
   const lmp::db::ModuleDb db = LoadDb(o);
   const lmp::model::Model model = lmp::model::LoadModel(o.model);
@@ -129,6 +154,7 @@ int RunAnalyze(Options& o) {
   if (!o.hardware.empty()) {
     catalog = LoadHardware(o);
     device = &catalog->Get(o.hardware);
+    o.scenario = lmp::hardware::OnDevice(o.scenario, *device);
   }
   const lmp::analysis::Analysis a = lmp::analysis::Analyze(plan, o.scenario);
   std::optional<lmp::hardware::RooflineAnalysis> roofline;
@@ -202,6 +228,7 @@ void SetupModule(CLI::App& cmd, Options& o) {
   o.module_eval->add_option("NAME", o.module_name, "full class name, alias or short name")->required();
   o.module_eval->add_option("ASSIGNMENTS", o.assignments, "NAME=VALUE for each parameter, e.g. N=2048");
   AddBitsOptions(*o.module_eval, o);
+  AddProfileOptions(*o.module_eval, o);
   for (CLI::App* sub : {o.module_list, o.module_show, o.module_eval}) {
     AddDbOption(*sub, o);
     sub->add_option("--format", o.format, "table or json")
@@ -257,6 +284,7 @@ int RunModule(Options& o) {
     }
     pairs.emplace_back(a.substr(0, eq), a.substr(eq + 1));
   }
+  CheckSramOption(o);
   const auto e = lmp::analysis::EvaluateModule(db, m, pairs, o.scenario);
   o.format == "json" ? PrintJson(lmp::report::ModuleEvalJson(e)) : Print(lmp::report::ModuleEvalText(e));
   return 0;

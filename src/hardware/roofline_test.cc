@@ -39,6 +39,18 @@ Scenario Bits(int w, int a) {
   return s;
 }
 
+TEST(OnDeviceTest, UnsetSramTakesTheDevicesSharedMemory) {
+  Scenario s;
+  EXPECT_EQ(OnDevice(s, Embedded().Get("H100-SXM")).sram_bytes, 233'472);
+  EXPECT_EQ(OnDevice(s, Embedded().Get("MI300X")).sram_bytes, 65'536);
+  // No figure for the TPU: still unset, so the default applies.
+  EXPECT_EQ(OnDevice(s, Embedded().Get("TPU-v5e")).sram_bytes, 0);
+  EXPECT_EQ(analysis::SramBytes(OnDevice(s, Embedded().Get("TPU-v5e"))), 131'072);
+  // An explicit --sram-bytes wins over the device.
+  s.sram_bytes = 49'152;
+  EXPECT_EQ(OnDevice(s, Embedded().Get("H100-SXM")).sram_bytes, 49'152);
+}
+
 TEST(PeakForTest, MatmulUsesTensorAtTheInputPrecision) {
   const Device& h = Embedded().Get("H100-SXM");
   const Peak fp16 = PeakFor(h, "matmul", Bits(16, 16));

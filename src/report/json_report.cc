@@ -59,6 +59,9 @@ Json AnalysisJson(const analysis::Plan& plan, const analysis::Analysis& a,
                    {"kv_bits", s.kv_bits},
                    {"profile", s.profile},
                    {"all_logits", s.all_logits}};
+  // Only the flash profile depends on the SRAM, so only it reports it: the
+  // fused output stays exactly what it was.
+  if (s.profile == "flash") j["scenario"]["sram_bytes"] = analysis::SramBytes(s);
   if (roofline != nullptr) j["hardware"] = HardwareJson(*roofline);
   Json stages = Json::object();
   for (size_t si = 0; si < a.stages.size(); ++si) {
