@@ -140,6 +140,56 @@ TEST(CliTest, AnalyzeWithHardwareCsvAndJson) {
   EXPECT_NE(t.out.find("roofline time: 87.04 ns (8.704e-08 s); matmul 87.04 ns\n"), std::string::npos) << t.out;
 }
 
+// Llama-2-7b flash prefill at 2048 on the A10's 100 KiB of shared memory:
+// Bc = 102400 / (4 * 128 * 2) = 100, Br = 100, t = 100, n = 21, r = 48.
+//   keys  = 100 * 21 * 20 / 2 + 2048 = 23,048; kv = 2 * 32 * 23,048 * 256 = 377,618,432
+//   pairs = 100^2 * 21 * 20 / 2 + 48 * 2048 = 2,198,304; flops = 32 * 2,198,304 * 517
+TEST(CliTest, FlashProfileTakesTheDevicesSram) {
+  const std::string args = "analyze Llama-2-7b-hf --stage prefill --profile flash --hardware a10 --format json";
+  const Result r = Lmp(args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("\"profile\": \"flash\",\n    \"all_logits\": false,\n    \"sram_bytes\": 102400\n"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("\"op\": \"flash_attention\",\n          \"module\": "
+                       "\"transformers.models.llama.modeling_llama.LlamaAttention\",\n          \"kind\": \"attention\",\n"
+                       "          \"count\": 32,\n          \"flops\": 36368741376,\n"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("\"kv_cache\": 377618432"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("qk_matmul"), std::string::npos);
+  // --sram-bytes wins over the device: 64 KiB gives 553,648,128 (flash_test.cc).
+  const Result o = Lmp(args + " --sram-bytes 65536");
+  ASSERT_EQ(o.exit_code, 0) << o.err;
+  EXPECT_NE(o.out.find("\"kv_cache\": 553648128"), std::string::npos) << o.out;
+  const Result t = Lmp("analyze Llama-2-7b-hf --stage decode --profile flash");
+  ASSERT_EQ(t.exit_code, 0) << t.err;
+  EXPECT_NE(t.out.find("profile flash\nattention tiles sized for 131,072 bytes of SRAM per block\n"), std::string::npos)
+      << t.out;
+  // Decode FLOPs equal the fused profile's (AnalyzeTable above): only the scores' bytes go.
+  EXPECT_NE(t.out.find("exact: 14,302,257,667 FLOPs"), std::string::npos) << t.out;
+}
+
+TEST(CliTest, FusedOutputIgnoresSramBytes) {
+  const Result a = Lmp("analyze Llama-2-7b-hf --stage decode --format json");
+  const Result b = Lmp("analyze Llama-2-7b-hf --stage decode --format json --sram-bytes 4096 --profile fused");
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  EXPECT_EQ(a.out, b.out);
+  EXPECT_EQ(a.out.find("sram_bytes"), std::string::npos);
+}
+
+TEST(CliTest, ModuleShowListsProfiles) {
+  const Result r = Lmp("module show LlamaAttention");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("operation rope_q (elementwise):\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("operation qk_matmul (matmul; profiles: fused):\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("operation flash_attention (attention; profiles: flash):\n"), std::string::npos) << r.out;
+  const Result e = Lmp("module eval LlamaAttention batch_size=1 seq_len=1 kv_len=4096 num_heads=64 num_kv_heads=8 "
+                       "head_dim=128 --profile flash --format json");
+  ASSERT_EQ(e.exit_code, 0) << e.err;
+  EXPECT_NE(e.out.find("\"kv_cache\": 16777216"), std::string::npos) << e.out;  // 2 * 4096 * 8 * 128 * 2
+}
+
 // Every bad input: exit code 2 and one line naming the file and the place.
 struct BadInput {
   const char* name;

@@ -268,7 +268,9 @@ int RunModule(Options& o) {
     }
     text += "parameter_count: " + m.parameter_count->text + "\n";
     for (const auto& op : m.operations) {
-      text += fmt::format("operation {} ({}):\n", op.name, op.kind);
+      std::string profiles;
+      for (const std::string& p : op.profiles) profiles += (profiles.empty() ? "; profiles: " : ", ") + p;
+      text += fmt::format("operation {} ({}{}):\n", op.name, op.kind, profiles);
       for (int k = 0; k < lmp::db::kNumMetrics; ++k) {
         text += fmt::format("  {:<19} {}\n", lmp::db::MetricName(k), op.metrics[k]->text);
       }
