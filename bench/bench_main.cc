@@ -4,7 +4,9 @@
 #include "analysis/analyze.h"
 #include "analysis/plan.h"
 #include "db/module_db.h"
+#include "hardware/hardware.h"
 #include "model/model.h"
+#include "request/generate.h"
 
 namespace {
 
@@ -73,6 +75,42 @@ void BM_AnalyzeConvenience(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_AnalyzeConvenience)->Unit(benchmark::kMicrosecond);
+
+// A whole request: prefill of 2048 tokens, then G - 1 decode steps with
+// kv_len growing, on an H100 (issue 3 target: under 50 us at G = 4096).
+void BM_GenerateLlama2_7b(benchmark::State& state) {
+  const analysis::Plan plan = analysis::BuildPlan(model::LoadModel("meta-llama/Llama-2-7b-hf"), Db(), "fused");
+  const hardware::Catalog catalog = hardware::Catalog::Embedded();
+  const hardware::Device& h100 = catalog.Get("H100-SXM");
+  analysis::Scenario s;
+  int64_t batch = 1;
+  for (auto _ : state) {
+    s.batch_size = batch;
+    batch = batch % 64 + 1;
+    request::GenerateResult r = request::Generate(plan, s, state.range(0), h100);
+    benchmark::DoNotOptimize(r);
+  }
+}
+BENCHMARK(BM_GenerateLlama2_7b)->Arg(4096)->Arg(256)->Unit(benchmark::kMicrosecond);
+
+// The same request summed the slow way, one evaluation per decode step, to
+// show what the closed form saves.
+void BM_GenerateSteppedBaseline(benchmark::State& state) {
+  const analysis::Plan plan = analysis::BuildPlan(model::LoadModel("meta-llama/Llama-2-7b-hf"), Db(), "fused");
+  analysis::Evaluator ev(plan);
+  analysis::Scenario s;
+  analysis::StageResult st;
+  for (auto _ : state) {
+    double total_flops = 0;
+    for (int64_t x = s.prompt_len + 1; x < s.prompt_len + state.range(0); ++x) {
+      s.decode_kv_len = x;
+      ev.Run(s, analysis::Stage::kDecode, &st);
+      total_flops += static_cast<double>(st.totals[db::kFlops]);
+    }
+    benchmark::DoNotOptimize(total_flops);
+  }
+}
+BENCHMARK(BM_GenerateSteppedBaseline)->Arg(4096)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 

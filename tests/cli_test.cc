@@ -6,6 +6,7 @@
 #include <string>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -47,7 +48,9 @@ TEST(CliTest, Version) {
 TEST(CliTest, HelpListsSubcommands) {
   const Result r = Lmp("--help");
   EXPECT_EQ(r.exit_code, 0);
-  for (const char* c : {"analyze", "inspect", "models", "module", "hardware"}) EXPECT_NE(r.out.find(c), std::string::npos) << c;
+  for (const char* c : {"analyze", "generate", "fit", "inspect", "models", "module", "hardware"}) {
+    EXPECT_NE(r.out.find(c), std::string::npos) << c;
+  }
 }
 
 TEST(CliTest, AnalyzeTable) {
@@ -190,6 +193,126 @@ TEST(CliTest, ModuleShowListsProfiles) {
   EXPECT_NE(e.out.find("\"kv_cache\": 16777216"), std::string::npos) << e.out;  // 2 * 4096 * 8 * 128 * 2
 }
 
+// tiny_model on Toy-1, prompt 16, 3 tokens. Prefill: 87.04 ns as above.
+// A decode step per instance: 33,280 weight bytes + 64 x 2 read + 256 x 2
+// written = 33,920 bytes, 33.92 ns (compute 33,024 / 1e14 is less); two
+// instances: 67.84 ns. Two decode steps, no kv_len dependence: every TPOT is
+// 67.84 ns, e2e = 87.04 + 2 x 67.84 = 222.72 ns, 3 tokens / 222.72 ns.
+TEST(CliTest, GenerateJsonAndTable) {
+  const std::string args = "generate tiny_model.json --prompt 16 --gen 3 --hardware toy --hardware-file "
+                           "my_hardware.json";
+  const Result j = Lmp(args + " --format json");
+  ASSERT_EQ(j.exit_code, 0) << j.err;
+  const nlohmann::json g = nlohmann::json::parse(j.out);
+  EXPECT_EQ(g["schema"], "lmp.generate/1");
+  EXPECT_DOUBLE_EQ(g["ttft_s"].get<double>(), 87.04e-9);
+  EXPECT_DOUBLE_EQ(g["tpot_s"].get<double>(), 67.84e-9);
+  EXPECT_DOUBLE_EQ(g["tpot_first_s"].get<double>(), 67.84e-9);
+  EXPECT_DOUBLE_EQ(g["tpot_last_s"].get<double>(), 67.84e-9);
+  EXPECT_DOUBLE_EQ(g["e2e_s"].get<double>(), 222.72e-9);
+  EXPECT_DOUBLE_EQ(g["tokens_per_s"].get<double>(), 3 / 222.72e-9);
+  EXPECT_EQ(g["decode"]["steps"], 2);
+  EXPECT_EQ(g["decode"]["first_kv_len"], 17);
+  EXPECT_EQ(g["decode"]["last_kv_len"], 18);
+  const Result t = Lmp(args + " --batch 2");
+  ASSERT_EQ(t.exit_code, 0) << t.err;
+  EXPECT_NE(t.out.find("  TTFT (prefill)"), std::string::npos) << t.out;
+  EXPECT_NE(t.out.find("over 2 decode steps, kv_len 17 to 18"), std::string::npos) << t.out;
+}
+
+// The same analysis adds the memory footprint against Toy-1 (1 GiB): weights
+// 33,280 x 2 = 66,560; no KV cache; activations one Linear instance at 16
+// tokens, 16 x 64 x 2 in + 16 x 256 x 2 out = 10,240 (the two layers run one
+// after another). Total 76,800; headroom 1,073,741,824 - 76,800.
+TEST(CliTest, AnalyzeWithHardwareReportsMemory) {
+  const std::string args = "analyze tiny_model.json --seq 16 --stage prefill --hardware toy --hardware-file "
+                           "my_hardware.json";
+  const Result j = Lmp(args + " --format json");
+  ASSERT_EQ(j.exit_code, 0) << j.err;
+  EXPECT_NE(j.out.find("  \"memory\": {\n    \"context_len\": 16,\n    \"weight_bytes\": 66560,\n"
+                       "    \"kv_cache_bytes\": 0,\n    \"activation_bytes\": 10240,\n"
+                       "    \"activation_stage\": \"prefill\",\n    \"activation_op\": \"blocks.linear\",\n"
+                       "    \"total_bytes\": 76800,\n    \"capacity_bytes\": 1073741824,\n    \"fits\": true,\n"
+                       "    \"headroom_bytes\": 1073665024\n  },\n  \"stages\""),
+            std::string::npos)
+      << j.out;
+  const Result t = Lmp(args);
+  ASSERT_EQ(t.exit_code, 0) << t.err;
+  EXPECT_NE(t.out.find("\nmemory at context 16: weights 66.56 KB + KV cache 0 B + activations 10.24 KB (prefill "
+                       "blocks.linear) = 76.80 KB\nfits on Toy-1: 76,800 of 1,073,741,824 bytes, 1.07 GB free\n"),
+            std::string::npos)
+      << t.out;
+}
+
+// lmp fit on Toy-1 (1,073,741,824 bytes): tiny_model at prompt 16, gen 1
+// needs 66,560 + 640 x 16 x B bytes (weights, then one Linear's 16 x B
+// tokens in and out). B <= 1,073,675,264 / 10,240 = 104,851.1: batch 104,851,
+// total 1,073,740,800, 1,024 bytes free; 104,852 needs 1,073,751,040.
+TEST(CliTest, FitTableTinyModel) {
+  const Result r = Lmp("fit tiny_model.json --hardware toy --hardware-file my_hardware.json --prompt 16 --gen 1");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out,
+            "test/tiny-mlp on Toy-1 (1,073,741,824 bytes of DRAM), W16A16KV16\n"
+            "prompt 16 + gen 1 tokens: context 16 tokens per sequence\n"
+            "largest batch that fits: 104851\n"
+            "\n"
+            "at batch 104851:\n"
+            "  weights             66,560 B    66.56 KB  33,280 parameters\n"
+            "  KV cache                 0 B         0 B  context 16 tokens\n"
+            "  activations  1,073,674,240 B     1.07 GB  prefill blocks.linear\n"
+            "  total        1,073,740,800 B     1.07 GB  fits\n"
+            "  capacity     1,073,741,824 B     1.07 GB\n"
+            "  headroom             1,024 B     1.02 KB\n"
+            "at batch 104852: total 1,073,751,040 bytes, 9.22 KB over\n");
+}
+
+// With --batch 4 the prompt is solved: 66,560 + 640 x 4 x P <= 1,073,741,824
+// gives P <= 1,073,675,264 / 2,560 = 419,404.4, so 419,404 (context 419,404
+// with gen 1), again 1,024 bytes free.
+TEST(CliTest, FitJsonSolvesThePromptWithBatch) {
+  const Result r = Lmp("fit tiny_model.json --hardware toy --hardware-file my_hardware.json --batch 4 --gen 1 "
+                       "--format json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (const char* key : {"\"schema\": \"lmp.fit/1\"", "\"solve\": \"prompt_len\"", "\"fits\": true",
+                          "\"batch_size\": 4,", "\"prompt_len\": 419404,", "\"context_len\": 419404,",
+                          "\"total_bytes\": 1073740800,", "\"headroom_bytes\": 1024\n",
+                          "\"max_position_embeddings\": null"}) {
+    EXPECT_NE(r.out.find(key), std::string::npos) << key << "\n" << r.out;
+  }
+}
+
+// Llama-2-7b fp16, A100-80GB, prompt 2048, gen 2048 (worked by hand in
+// src/hardware/fit_test.cc): batch 26, total 83,256,418,304 bytes.
+TEST(CliTest, FitJsonLlama2_7bOnA100) {
+  const Result r = Lmp("fit meta-llama/Llama-2-7b-hf --hardware a100-80gb --prompt 2048 --gen 2048 --format json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (const char* key : {"\"solve\": \"batch_size\"", "\"batch_size\": 26,", "\"context_len\": 4095,",
+                          "\"weight_bytes\": 13476831232,", "\"kv_cache_bytes\": 55820943360,",
+                          "\"activation_bytes\": 13958643712,", "\"total_bytes\": 83256418304,",
+                          "\"headroom_bytes\": 2642927616\n", "\"limit\": \"memory\"",
+                          "\"total_bytes\": 85940248576,", "\"exceeds_max_position_embeddings\": false"}) {
+    EXPECT_NE(r.out.find(key), std::string::npos) << key << "\n" << r.out;
+  }
+}
+
+// Not fitting is a result: exit 0, a status, the figures at batch 1 (hand
+// working in src/hardware/fit_test.cc: 139,781,685,248 bytes needed).
+TEST(CliTest, FitDoesNotFitIsNotAnError) {
+  const Result t = Lmp("fit meta-llama/Llama-2-70b-hf --hardware h100");
+  EXPECT_EQ(t.exit_code, 0) << t.err;
+  EXPECT_EQ(t.err, "");
+  EXPECT_NE(t.out.find("does not fit: even batch 1 needs 139.78 GB, 53.88 GB more than the device has\n"),
+            std::string::npos)
+      << t.out;
+  EXPECT_NE(t.out.find("  headroom     -53,882,339,328 B   -53.88 GB  short\n"), std::string::npos) << t.out;
+  const Result j = Lmp("fit meta-llama/Llama-2-70b-hf --hardware h100 --format json");
+  EXPECT_EQ(j.exit_code, 0) << j.err;
+  for (const char* key : {"\"fits\": false,\n  \"batch_size\": 0,", "\"limit\": null", "\"next\": null",
+                          "\"total_bytes\": 139781685248,"}) {
+    EXPECT_NE(j.out.find(key), std::string::npos) << key << "\n" << j.out;
+  }
+}
+
 // Every bad input: exit code 2 and one line naming the file and the place.
 struct BadInput {
   const char* name;
@@ -264,11 +387,28 @@ INSTANTIATE_TEST_SUITE_P(
                  "lmp: error: --hardware-file: has no effect without --hardware NAME; add it, or drop --hardware-file"},
         BadInput{"NoPeakForPrecision", "analyze Llama-2-7b-hf --hardware v100 --w-bits 8 --a-bits 8",
                  "lmp: error: <embedded>/hardware/devices.json: /devices/0: device 'V100-SXM2-32GB' lists no tensor "
-                 "peak for int8, needed by matmul operations; choose other --w-bits/--a-bits or another device, or add "
+                 "peak for int8, needed by matmul operations; choose another --w-bits/--a-bits or another device, or add "
                  "the figure in a --hardware-file"},
         BadInput{"UnknownHardwareShow", "hardware show rtx5090",
                  "lmp: error: --hardware: unknown device 'rtx5090' (did you mean 'rtx4090'?); 'lmp hardware list' "
                  "lists the catalog"},
+        BadInput{"GenZero", "generate Llama-2-7b-hf --hardware h100 --gen 0",
+                 "lmp: error: --gen: must be a positive integer, got 0"},
+        BadInput{"GenWithoutHardware", "generate Llama-2-7b-hf", "lmp: error: --hardware is required; see 'lmp --help'"},
+        BadInput{"GroupSizeUnquantized", "analyze Llama-2-7b-hf --w-group-size 128",
+                 "lmp: error: --w-group-size: applies to quantized weights only; add --w-bits below 16 (e.g. 4), or drop it"},
+        BadInput{"UnknownCompute", "generate Llama-2-7b-hf --hardware h100 --compute fp9",
+                 "lmp: error: --compute: unknown precision 'fp9' (did you mean 'fp8'?); use auto, fp32, tf32, bf16, fp16, "
+                 "fp8, int8, fp4 or int4"},
+        BadInput{"FitZeroGen", "fit Llama-2-7b-hf --hardware h100 --gen 0",
+                 "lmp: error: --gen: must be a positive integer, got 0"},
+        BadInput{"FitZeroBatch", "fit Llama-2-7b-hf --hardware h100 --batch 0",
+                 "lmp: error: --batch: must be a positive integer, got 0"},
+        BadInput{"FitBatchAndPrompt", "fit Llama-2-7b-hf --hardware h100 --batch 2 --prompt 100",
+                 "lmp: error: --prompt: is what 'lmp fit' solves for when --batch is given; drop one of them"},
+        BadInput{"FitNoHardware", "fit Llama-2-7b-hf", "lmp: error: --hardware is required; see 'lmp --help'"},
+        BadInput{"FitBadBits", "fit Llama-2-7b-hf --hardware h100 --kv-bits 0",
+                 "lmp: error: --kv-bits: must be a bit width from 1 to 64, got 0"},
         BadInput{"MissingFile", "analyze missing.json", "lmp: error: missing.json: no such file, and no catalog model has this "
                                          "id; 'lmp models' lists the catalog"}),
     [](const ::testing::TestParamInfo<BadInput>& info) { return std::string(info.param.name); });

@@ -23,11 +23,16 @@ void LoadInputs(const Scenario& s, const StageInputs& in, Value* slots) {
   slots[kWBytes] = bytes(s.w_bits);
   slots[kABytes] = bytes(s.a_bits);
   slots[kKvBytes] = bytes(s.kv_bits);
+  // Integer 0 without groups keeps every weight figure an exact integer.
+  const double scale_bytes = WeightScaleBytes(s);
+  slots[kWScaleBytes] = scale_bytes == 0.0 ? Value::Int(0) : Value::Real(scale_bytes);
   slots[kSramBytes] = Value::Int(SramBytes(s));
 }
 
-void Evaluator::Run(const Scenario& s, Stage stage, StageResult* out) {
-  out->inputs = InputsFor(s, stage);
+void Evaluator::Run(const Scenario& s, Stage stage, StageResult* out) { Run(s, InputsFor(s, stage), out); }
+
+void Evaluator::Run(const Scenario& s, const StageInputs& in, StageResult* out) {
+  out->inputs = in;
   LoadInputs(s, out->inputs, slots_.data());
   RunPlanProgram(plan_, slots_.data());
   out->ops.resize(plan_.ops.size());
@@ -47,7 +52,7 @@ void Evaluator::Run(const Scenario& s, Stage stage, StageResult* out) {
       int64_t scaled = 0;
       if (__builtin_mul_overflow(v, op.count, &scaled) ||
           __builtin_add_overflow(out->totals[k], scaled, &out->totals[k])) {
-        throw Error("", "", std::string("total ") + db::MetricName(k) + " of the " + StageName(stage) +
+        throw Error("", "", std::string("total ") + db::MetricName(k) + " of the " + StageName(in.stage) +
                                 " stage overflows 64 bits; use a smaller scenario");
       }
     }

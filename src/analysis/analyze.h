@@ -40,6 +40,10 @@ class Evaluator {
   // Throws lmp::Error (with the formula call trace) on overflow, division by
   // zero or a negative figure.
   void Run(const Scenario& s, Stage stage, StageResult* out);
+  // The same with the stage's inputs given rather than derived from the
+  // scenario: the memory footprint evaluates a decode step at kv_len 0,
+  // which no scenario describes.
+  void Run(const Scenario& s, const StageInputs& in, StageResult* out);
   int64_t Parameters(const Scenario& s);
 
  private:

@@ -143,6 +143,39 @@ TEST(AnalyzeTest, BitsSetBytesPerElement) {
   EXPECT_EQ(Op(plan, a.stages[0], "model.layers.input_layernorm", "rms_norm")[kReadsWeights], 4096 * 2);
 }
 
+TEST(AnalyzeTest, GroupScalesAddToWeightReads) {
+  const Plan plan = PlanFor("Llama-2-7b-hf");
+  Scenario s;
+  s.w_bits = 4;
+  s.w_group_size = 128;
+  s.stages = {Stage::kDecode};
+  const Analysis a = Analyze(plan, s);
+  // 4096 x 4096 weights at 0.5 bytes, plus one 2-byte scale and one 0.5-byte
+  // zero point per 128 weights: 16,777,216 x (0.5 + 2.5 / 128).
+  EXPECT_EQ(Op(plan, a.stages[0], "model.layers.self_attn.q_proj", "linear")[kReadsWeights], 8'388'608 + 327'680);
+  // The embedding rows carry their scales too: 4096 x (0.5 + 2.5 / 128).
+  EXPECT_EQ(Op(plan, a.stages[0], "model.embed_tokens", "embedding")[kReadsWeights], 2048 + 80);
+  // Norm weights are not quantized, so no scales.
+  EXPECT_EQ(Op(plan, a.stages[0], "model.layers.input_layernorm", "rms_norm")[kReadsWeights], 4096 * 2);
+  EXPECT_DOUBLE_EQ(WeightScaleBytes(s), 2.5 / 128);
+  s.w_group_size = 0;
+  EXPECT_EQ(WeightScaleBytes(s), 0.0);
+}
+
+TEST(AnalyzeTest, GroupSizeNeedsQuantizedWeights) {
+  Scenario s;
+  s.w_group_size = 128;
+  try {
+    ValidateScenario(s);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.Line(), "--w-group-size: applies to quantized weights only; add --w-bits below 16 (e.g. 4), or drop it");
+  }
+  s.w_bits = 4;
+  s.w_group_size = -1;
+  EXPECT_THROW(ValidateScenario(s), Error);
+}
+
 TEST(AnalyzeTest, AllLogitsOption) {
   const Plan plan = PlanFor("Llama-2-7b-hf");
   Scenario s;

@@ -31,6 +31,18 @@ void ValidateScenario(const Scenario& s) {
   RequireBits(s.w_bits, "--w-bits");
   RequireBits(s.a_bits, "--a-bits");
   RequireBits(s.kv_bits, "--kv-bits");
+  if (s.w_group_size < 0) {
+    throw Error("", "--w-group-size", "must be 0 (no groups) or a positive group size, got " +
+                                          std::to_string(s.w_group_size));
+  }
+  if (s.w_group_size > 0 && s.w_bits >= 16) {
+    throw Error("", "--w-group-size", "applies to quantized weights only; add --w-bits below 16 (e.g. 4), or drop it");
+  }
+  static const std::vector<std::string> computes = {"auto", "fp32", "tf32", "bf16", "fp16", "fp8", "int8", "fp4", "int4"};
+  if (std::find(computes.begin(), computes.end(), s.compute) == computes.end()) {
+    throw Error("", "--compute", "unknown precision '" + s.compute + "'" + DidYouMean(s.compute, computes) +
+                                     "; use auto, fp32, tf32, bf16, fp16, fp8, int8, fp4 or int4");
+  }
   // 0 means unset (the device's figure or the default); the CLI rejects an
   // explicit --sram-bytes 0 itself, since here it cannot be told apart.
   if (s.sram_bytes != 0) RequirePositive(s.sram_bytes, "--sram-bytes");
@@ -50,9 +62,15 @@ const std::vector<std::string>& ProfileNames() {
 }
 
 const std::vector<std::string>& InputNames() {
-  static const std::vector<std::string> names = {"batch_size", "seq_len", "kv_len",  "logits_len", "w_bits",    "a_bits",
-                                                 "kv_bits",    "w_bytes", "a_bytes", "kv_bytes",   "sram_bytes"};
+  static const std::vector<std::string> names = {"batch_size", "seq_len", "kv_len",  "logits_len",    "w_bits",    "a_bits",
+                                                 "kv_bits",    "w_bytes", "a_bytes", "kv_bytes",      "w_scale_bytes",
+                                                 "sram_bytes"};
   return names;
+}
+
+double WeightScaleBytes(const Scenario& s) {
+  if (s.w_group_size <= 0) return 0.0;
+  return (16.0 + s.w_bits) / 8.0 / static_cast<double>(s.w_group_size);
 }
 
 StageInputs InputsFor(const Scenario& s, Stage stage) {

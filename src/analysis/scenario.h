@@ -20,6 +20,12 @@ struct Scenario {
   int w_bits = 16;
   int a_bits = 16;
   int kv_bits = 16;
+  // Group-wise weight quantization: every `w_group_size` weights share one
+  // 16-bit scale and one zero point of w_bits. 0: per-tensor (no overhead).
+  int64_t w_group_size = 0;
+  // The matrix-unit precision matmuls run at: "auto" picks it from the bits
+  // (hardware::PeakFor); any other value names a tensor peak ("fp8", ...).
+  std::string compute = "auto";
   // Prefill computes logits for the last position of each sequence only, as
   // inference engines do; true computes them for every position.
   bool all_logits = false;
@@ -52,6 +58,10 @@ const std::vector<std::string>& ProfileNames();
 // value is out of range.
 void ValidateScenario(const Scenario& s);
 
+// Bytes of group scales and zero points per weight element:
+// (16 + w_bits) / 8 / w_group_size, or 0 without groups.
+double WeightScaleBytes(const Scenario& s);
+
 // The variables formulas see, in slot order. Layer parameters may use all of
 // them; module formulas only the element sizes (w_bits ... kv_bytes) and
 // sram_bytes (db::ScenarioGlobalNames()). New slots go at the end, so that
@@ -67,6 +77,7 @@ enum InputSlot : uint32_t {
   kWBytes,
   kABytes,
   kKvBytes,
+  kWScaleBytes,
   kSramBytes,  // SramBytes(scenario): never 0
   kNumInputs,
 };

@@ -12,13 +12,16 @@
 #include <fmt/format.h>
 
 #include "analysis/analyze.h"
+#include "analysis/footprint.h"
 #include "analysis/module_eval.h"
 #include "analysis/plan.h"
 #include "db/module_db.h"
+#include "hardware/fit.h"
 #include "hardware/hardware.h"
 #include "hardware/roofline.h"
 #include "model/model.h"
 #include "report/report.h"
+#include "request/generate.h"
 #include "util/error.h"
 #include "util/suggest.h"
 
@@ -40,6 +43,9 @@ struct Options {
   std::vector<std::string> assignments;
   std::string hardware;  // empty: no roofline
   std::vector<std::string> hardware_files;
+  int64_t gen_len = 256;             // lmp generate, lmp fit
+  CLI::Option* fit_batch = nullptr;  // lmp fit: given -> solve for the prompt
+  CLI::Option* fit_prompt = nullptr;
   CLI::App* hardware_list = nullptr;
   CLI::App* hardware_show = nullptr;
   CLI::App* module_list = nullptr;
@@ -85,6 +91,15 @@ void AddBitsOptions(CLI::App& cmd, Options& o) {
   cmd.add_option("--w-bits", o.scenario.w_bits, "bits per weight")->capture_default_str();
   cmd.add_option("--a-bits", o.scenario.a_bits, "bits per activation")->capture_default_str();
   cmd.add_option("--kv-bits", o.scenario.kv_bits, "bits per KV-cache element")->capture_default_str();
+  cmd.add_option("--w-group-size", o.scenario.w_group_size,
+                 "weights per quantization group, each with a 16-bit scale and a w-bits zero point (0: none)")
+      ->capture_default_str();
+}
+
+void AddComputeOption(CLI::App& cmd, Options& o) {
+  cmd.add_option("--compute", o.scenario.compute,
+                 "matmul precision on the tensor units: auto (from the bits), fp16, bf16, fp8, int8, int4, ...")
+      ->capture_default_str();
 }
 
 // How attention runs: the execution profile and the SRAM its tiles fit in
@@ -117,7 +132,7 @@ void PrintJson(const Json& j) { Print(j.dump(2) + "\n"); }
 void SetupAnalyze(CLI::App& cmd, Options& o) {
   cmd.add_option("MODEL", o.model, "catalog id (see 'lmp models') or architecture JSON path")->required();
   cmd.add_option("--batch", o.scenario.batch_size, "sequences per batch")->capture_default_str();
-  cmd.add_option("--seq", o.scenario.prompt_len, "prompt length: tokens per sequence in prefill")
+  cmd.add_option("--seq,--prompt", o.scenario.prompt_len, "prompt length: tokens per sequence in prefill")
       ->capture_default_str();
   cmd.add_option("--kv-len", o.scenario.decode_kv_len,
                  "tokens attended per sequence in a decode step, cache included (default: --seq)");
@@ -125,6 +140,7 @@ void SetupAnalyze(CLI::App& cmd, Options& o) {
       ->check(CLI::IsMember({"prefill", "decode", "both"}))
       ->capture_default_str();
   AddBitsOptions(cmd, o);
+  AddComputeOption(cmd, o);
   cmd.add_flag("--all-logits", o.scenario.all_logits,
                "prefill computes logits for every position, not just the last");
   AddProfileOptions(cmd, o);
@@ -158,15 +174,109 @@ int RunAnalyze(Options& o) {
   }
   const lmp::analysis::Analysis a = lmp::analysis::Analyze(plan, o.scenario);
   std::optional<lmp::hardware::RooflineAnalysis> roofline;
-  if (device != nullptr) roofline = lmp::hardware::RooflineAll(plan, a, *device);
+  std::optional<lmp::hardware::MemoryFit> memory;
+  if (device != nullptr) {
+    roofline = lmp::hardware::RooflineAll(plan, a, *device);
+    lmp::hardware::MemoryFit m;
+    m.footprint = lmp::analysis::MemoryFootprint(plan, o.scenario, lmp::analysis::ScenarioContextLen(o.scenario));
+    m.status = lmp::hardware::CheckFit(m.footprint.total_bytes, device->dram_bytes);
+    memory = m;
+  }
   const lmp::hardware::RooflineAnalysis* r = roofline ? &*roofline : nullptr;
+  const lmp::hardware::MemoryFit* mem = memory ? &*memory : nullptr;
   if (o.format == "json") {
-    PrintJson(lmp::report::AnalysisJson(plan, a, r));
+    PrintJson(lmp::report::AnalysisJson(plan, a, r, mem));
   } else if (o.format == "csv") {
     Print(lmp::report::AnalysisCsv(plan, a, r));
   } else {
-    Print(lmp::report::AnalysisTable(plan, a, r));
+    Print(lmp::report::AnalysisTable(plan, a, r, mem));
   }
+  return 0;
+}
+
+// ---- generate --------------------------------------------------------------
+
+void SetupGenerate(CLI::App& cmd, Options& o) {
+  cmd.add_option("MODEL", o.model, "catalog id (see 'lmp models') or architecture JSON path")->required();
+  cmd.add_option("--batch", o.scenario.batch_size, "sequences per batch")->capture_default_str();
+  cmd.add_option("--prompt", o.scenario.prompt_len, "prompt tokens per sequence")->capture_default_str();
+  cmd.add_option("--gen", o.gen_len, "tokens generated per sequence (the first comes from the prefill)")
+      ->capture_default_str();
+  cmd.add_option("--hardware", o.hardware, "device (see 'lmp hardware list')")->required();
+  AddHardwareFileOption(cmd, o);
+  AddBitsOptions(cmd, o);
+  AddComputeOption(cmd, o);
+  AddProfileOptions(cmd, o);
+  AddDbOption(cmd, o);
+  cmd.add_option("--format", o.format, "table or json")
+      ->check(CLI::IsMember({"table", "json"}))
+      ->capture_default_str();
+}
+
+int RunGenerate(Options& o) {
+  CheckSramOption(o);
+  lmp::analysis::ValidateScenario(o.scenario);
+  if (o.gen_len < 1) throw Error("", "--gen", "must be a positive integer, got " + std::to_string(o.gen_len));
+  const lmp::db::ModuleDb db = LoadDb(o);
+  const lmp::model::Model model = lmp::model::LoadModel(o.model);
+  const lmp::analysis::Plan plan = lmp::analysis::BuildPlan(model, db, o.scenario.profile);
+  const lmp::hardware::Catalog catalog = LoadHardware(o);
+  const lmp::hardware::Device& device = catalog.Get(o.hardware);
+  o.scenario = lmp::hardware::OnDevice(o.scenario, device);
+  const lmp::request::GenerateResult r = lmp::request::Generate(plan, o.scenario, o.gen_len, device);
+  const int64_t params = lmp::analysis::Evaluator(plan).Parameters(o.scenario);
+  if (o.format == "json") {
+    PrintJson(lmp::report::GenerateJson(plan, params, o.scenario, device, r));
+  } else {
+    Print(lmp::report::GenerateText(plan, params, o.scenario, device, r));
+  }
+  return 0;
+}
+
+// ---- fit -------------------------------------------------------------------
+
+void SetupFit(CLI::App& cmd, Options& o) {
+  cmd.add_option("MODEL", o.model, "catalog id (see 'lmp models') or architecture JSON path")->required();
+  cmd.add_option("--hardware", o.hardware, "device whose DRAM must hold the request (see 'lmp hardware list')")
+      ->required();
+  AddHardwareFileOption(cmd, o);
+  o.fit_prompt = cmd.add_option("--prompt,--seq", o.scenario.prompt_len, "prompt tokens per sequence")
+                     ->capture_default_str();
+  cmd.add_option("--gen", o.gen_len, "tokens generated per sequence")->capture_default_str();
+  o.fit_batch = cmd.add_option("--batch", o.scenario.batch_size,
+                               "sequences per batch: solve for the largest prompt instead of the largest batch");
+  AddBitsOptions(cmd, o);
+  AddProfileOptions(cmd, o);
+  AddDbOption(cmd, o);
+  cmd.add_option("--format", o.format, "table or json")
+      ->check(CLI::IsMember({"table", "json"}))
+      ->capture_default_str();
+}
+
+int RunFit(Options& o) {
+  const bool solve_prompt = o.fit_batch->count() > 0;
+  if (solve_prompt && o.fit_prompt->count() > 0) {
+    throw Error("", "--prompt", "is what 'lmp fit' solves for when --batch is given; drop one of them");
+  }
+  if (o.gen_len < 1) throw Error("", "--gen", "must be a positive integer, got " + std::to_string(o.gen_len));
+  CheckSramOption(o);
+  lmp::analysis::ValidateScenario(o.scenario);
+  const lmp::db::ModuleDb db = LoadDb(o);
+  const lmp::model::Model model = lmp::model::LoadModel(o.model);
+  const lmp::analysis::Plan plan = lmp::analysis::BuildPlan(model, db, o.scenario.profile);
+  const lmp::hardware::Catalog catalog = LoadHardware(o);
+  const lmp::hardware::Device& device = catalog.Get(o.hardware);
+  o.scenario = lmp::hardware::OnDevice(o.scenario, device);
+  lmp::report::FitReport rep;
+  rep.model_id = plan.model_id;
+  rep.device = &device;
+  rep.request.scenario = o.scenario;
+  rep.request.gen_len = o.gen_len;
+  rep.request.capacity_bytes = device.dram_bytes;
+  rep.result = solve_prompt ? lmp::hardware::LargestPrompt(plan, rep.request)
+                            : lmp::hardware::LargestBatch(plan, rep.request);
+  rep.max_position_embeddings = lmp::analysis::MaxPositionEmbeddings(model);
+  o.format == "json" ? PrintJson(lmp::report::FitJson(rep)) : Print(lmp::report::FitText(rep));
   return 0;
 }
 
@@ -329,6 +439,9 @@ struct Subcommand {
 
 constexpr Subcommand kSubcommands[] = {
     {"analyze", "per-operation FLOPs and bytes of a model for prefill and decode", SetupAnalyze, RunAnalyze},
+    {"generate", "one whole request on a device: TTFT, TPOT, end-to-end latency, tokens/s", SetupGenerate,
+     RunGenerate},
+    {"fit", "the largest batch (or, with --batch, prompt) whose memory footprint fits a device", SetupFit, RunFit},
     {"inspect", "the model's layer tree: classes, repeats, parameters", SetupInspect, RunInspect},
     {"models", "list the embedded model catalog", SetupModels, RunModels},
     {"module", "the module database: list, show, eval", SetupModule, RunModule},

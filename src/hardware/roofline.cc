@@ -20,10 +20,11 @@ const std::pair<const std::string, double>* Find(const std::map<std::string, dou
   return nullptr;
 }
 
-[[noreturn]] void NoPeak(const Device& d, const char* unit, const std::string& precision, const std::string& kind) {
+[[noreturn]] void NoPeak(const Device& d, const char* unit, const std::string& precision, const std::string& kind,
+                         const char* option = "--w-bits/--a-bits") {
   throw Error(d.file, d.pointer,
               "device '" + d.name + "' lists no " + unit + " peak for " + precision + ", needed by " + kind +
-                  " operations; choose other --w-bits/--a-bits or another device, or add the figure in a "
+                  " operations; choose another " + option + " or another device, or add the figure in a "
                   "--hardware-file");
 }
 
@@ -41,13 +42,17 @@ Peak PeakFor(const Device& d, const std::string& kind, const analysis::Scenario&
     const int bits = std::max(s.w_bits, s.a_bits);
     std::string precision;
     const std::pair<const std::string, double>* hit = nullptr;
-    if (bits <= 4) {
+    if (s.compute != "auto" && s.compute != "fp32") {
+      precision = s.compute;
+      hit = Find(d.tensor_flops_per_s, {s.compute.c_str()});
+      if (hit == nullptr) NoPeak(d, "tensor", precision, kind, "--compute");
+    } else if (bits <= 4 && s.compute == "auto") {
       precision = "int4";
       hit = Find(d.tensor_flops_per_s, {"int4"});
-    } else if (bits <= 8) {
+    } else if (bits <= 8 && s.compute == "auto") {
       precision = "int8";
       hit = Find(d.tensor_flops_per_s, {"int8"});
-    } else if (bits <= 16) {
+    } else if (bits <= 16 && s.compute == "auto") {
       precision = "fp16";
       hit = Find(d.tensor_flops_per_s, {"fp16", "bf16"});
     } else {

@@ -102,11 +102,37 @@ TEST(PeakForTest, MissingPrecisionNamesDeviceAndPrecision) {
   } catch (const Error& e) {
     EXPECT_EQ(e.Line(),
               "<embedded>/hardware/devices.json: /devices/0: device 'V100-SXM2-32GB' lists no tensor peak for int8, "
-              "needed by matmul operations; choose other --w-bits/--a-bits or another device, or add the figure in "
+              "needed by matmul operations; choose another --w-bits/--a-bits or another device, or add the figure in "
               "a --hardware-file");
   }
-  // TPUs publish no vector figure at all.
-  EXPECT_THROW(PeakFor(Embedded().Get("TPU-v5e"), "softmax", Bits(16, 16)), Error);
+}
+
+TEST(PeakForTest, TpuVectorOpsRunAtTheEstimatedFp32Peak) {
+  const Peak p = PeakFor(Embedded().Get("TPU-v5e"), "softmax", Bits(16, 16));
+  EXPECT_EQ(p.precision, "fp32");
+  EXPECT_EQ(p.flops_per_s, 3.07e12);
+}
+
+TEST(PeakForTest, ComputeOptionPicksTheTensorPrecision) {
+  Scenario s = Bits(8, 8);
+  s.compute = "fp8";
+  const Peak fp8 = PeakFor(Embedded().Get("H100-SXM"), "matmul", s);
+  EXPECT_EQ(fp8.precision, "fp8");
+  EXPECT_EQ(fp8.flops_per_s, 1978.9e12);
+  // Only matrix kinds follow --compute.
+  EXPECT_EQ(PeakFor(Embedded().Get("H100-SXM"), "norm", s).precision, "fp16");
+  s.compute = "bf16";
+  EXPECT_EQ(PeakFor(Embedded().Get("H100-SXM"), "matmul", s).flops_per_s, 989.4e12);
+  s.compute = "fp8";
+  try {
+    PeakFor(Embedded().Get("A100-80GB-SXM"), "matmul", s);
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.Line(),
+              "<embedded>/hardware/devices.json: /devices/3: device 'A100-80GB-SXM' lists no tensor peak for fp8, "
+              "needed by matmul operations; choose another --compute or another device, or add the figure in "
+              "a --hardware-file");
+  }
 }
 
 // Round numbers: 1 TB/s, 100 TFLOP/s tensor, 10 TFLOP/s vector.

@@ -46,7 +46,7 @@ Json HardwareJson(const hardware::RooflineAnalysis& r) {
 }  // namespace
 
 Json AnalysisJson(const analysis::Plan& plan, const analysis::Analysis& a,
-                  const hardware::RooflineAnalysis* roofline) {
+                  const hardware::RooflineAnalysis* roofline, const hardware::MemoryFit* memory) {
   Json j = Json::object();
   j["schema"] = "lmp.analysis/1";
   j["model"] = {{"id", a.model_id}, {"parameters", a.parameters}};
@@ -57,12 +57,15 @@ Json AnalysisJson(const analysis::Plan& plan, const analysis::Analysis& a,
                    {"w_bits", s.w_bits},
                    {"a_bits", s.a_bits},
                    {"kv_bits", s.kv_bits},
+                   {"w_group_size", s.w_group_size},
+                   {"compute", s.compute},
                    {"profile", s.profile},
                    {"all_logits", s.all_logits}};
   // Only the flash profile depends on the SRAM, so only it reports it: the
   // fused output stays exactly what it was.
   if (s.profile == "flash") j["scenario"]["sram_bytes"] = analysis::SramBytes(s);
   if (roofline != nullptr) j["hardware"] = HardwareJson(*roofline);
+  if (memory != nullptr) j["memory"] = MemoryJson(memory->footprint, memory->status);
   Json stages = Json::object();
   for (size_t si = 0; si < a.stages.size(); ++si) {
     const analysis::StageResult& st = a.stages[si];

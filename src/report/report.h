@@ -7,18 +7,22 @@
 #include "analysis/analyze.h"
 #include "analysis/module_eval.h"
 #include "analysis/plan.h"
+#include "hardware/fit.h"
 #include "hardware/hardware.h"
 #include "hardware/roofline.h"
+#include "request/generate.h"
 #include "util/json_file.h"
 
 namespace lmp::report {
 
 // The lmp.analysis/1 contract (docs/json-output.md). Per-operation figures are
 // for one instance; totals are sums of count x figure. Integers are exact.
-// With a roofline, times and the device are added; without one the output
-// is exactly what it was before rooflines existed.
+// With a roofline, times and the device are added, and with `memory` the
+// footprint against the device; without them the output is exactly what it
+// was before rooflines existed.
 Json AnalysisJson(const analysis::Plan& plan, const analysis::Analysis& a,
-                  const hardware::RooflineAnalysis* roofline = nullptr);
+                  const hardware::RooflineAnalysis* roofline = nullptr,
+                  const hardware::MemoryFit* memory = nullptr);
 
 // One row per stage and operation, per-instance figures plus count.
 std::string AnalysisCsv(const analysis::Plan& plan, const analysis::Analysis& a,
@@ -26,7 +30,32 @@ std::string AnalysisCsv(const analysis::Plan& plan, const analysis::Analysis& a,
 
 // Aligned terminal table in human units, figures multiplied by count.
 std::string AnalysisTable(const analysis::Plan& plan, const analysis::Analysis& a,
-                          const hardware::RooflineAnalysis* roofline = nullptr);
+                          const hardware::RooflineAnalysis* roofline = nullptr,
+                          const hardware::MemoryFit* memory = nullptr);
+
+// The "memory" object of lmp.analysis/1 and lmp.fit/1: the footprint's parts
+// and, with a status, the capacity, fits and headroom.
+Json MemoryJson(const analysis::Footprint& f, const hardware::FitStatus& status);
+// Two lines: the footprint's parts and total, then how it fits on `device`.
+std::string MemoryText(const hardware::MemoryFit& m, const std::string& device);
+
+// `lmp fit`: what was solved, the solution, and the footprint at it.
+struct FitReport {
+  std::string model_id;
+  const hardware::Device* device = nullptr;
+  hardware::FitRequest request;
+  hardware::FitResult result;
+  int64_t max_position_embeddings = 0;  // 0: the model config gives none
+};
+std::string FitText(const FitReport& r);
+Json FitJson(const FitReport& r);  // lmp.fit/1
+
+// `lmp generate`: the lmp.generate/1 contract (docs/json-output.md) and a
+// short text summary.
+Json GenerateJson(const analysis::Plan& plan, int64_t parameters, const analysis::Scenario& s,
+                  const hardware::Device& device, const request::GenerateResult& r);
+std::string GenerateText(const analysis::Plan& plan, int64_t parameters, const analysis::Scenario& s,
+                         const hardware::Device& device, const request::GenerateResult& r);
 
 // `lmp hardware list` and `lmp hardware show`.
 std::string HardwareListText(const hardware::Catalog& catalog);

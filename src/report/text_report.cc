@@ -48,11 +48,12 @@ std::string CsvField(const std::string& s) {
 }  // namespace
 
 std::string AnalysisTable(const analysis::Plan& plan, const analysis::Analysis& a,
-                          const hardware::RooflineAnalysis* roofline) {
+                          const hardware::RooflineAnalysis* roofline, const hardware::MemoryFit* memory) {
   const analysis::Scenario& s = a.scenario;
-  std::string out = fmt::format("{}  ({} parameters)\nbatch {}, prompt {}, W{}A{}KV{}, profile {}\n", a.model_id,
+  std::string out = fmt::format("{}  ({} parameters)\nbatch {}, prompt {}, W{}A{}KV{}{}{}, profile {}\n", a.model_id,
                                 Grouped(a.parameters), s.batch_size, s.prompt_len, s.w_bits, s.a_bits, s.kv_bits,
-                                s.profile);
+                                s.w_group_size > 0 ? fmt::format(" g{}", s.w_group_size) : "",
+                                s.compute != "auto" ? ", compute " + s.compute : "", s.profile);
   // The SRAM sizes only the flash profile's tiles; other profiles leave the
   // header as it always was.
   if (s.profile == "flash") {
@@ -108,6 +109,9 @@ std::string AnalysisTable(const analysis::Plan& plan, const analysis::Analysis& 
       }
       out += "\n";
     }
+  }
+  if (memory != nullptr) {
+    out += "\n" + MemoryText(*memory, roofline != nullptr ? roofline->device.name : std::string("the device"));
   }
   return out;
 }

@@ -1,0 +1,59 @@
+#include <fmt/format.h>
+
+#include "report/report.h"
+
+namespace lmp::report {
+
+Json GenerateJson(const analysis::Plan& plan, int64_t parameters, const analysis::Scenario& s,
+                  const hardware::Device& device, const request::GenerateResult& r) {
+  Json j = Json::object();
+  j["schema"] = "lmp.generate/1";
+  j["model"] = {{"id", plan.model_id}, {"parameters", parameters}};
+  j["scenario"] = {{"batch_size", s.batch_size},   {"prompt_len", s.prompt_len}, {"gen_len", r.gen_len},
+                   {"w_bits", s.w_bits},           {"a_bits", s.a_bits},         {"kv_bits", s.kv_bits},
+                   {"w_group_size", s.w_group_size}, {"compute", s.compute},     {"profile", s.profile}};
+  j["hardware"] = {{"name", device.name},
+                   {"dram_bytes", device.dram_bytes},
+                   {"dram_bandwidth_bytes_per_s", device.dram_bandwidth_bytes_per_s}};
+  j["ttft_s"] = r.ttft_s;
+  j["tpot_s"] = r.tpot_s;
+  j["tpot_first_s"] = r.tpot_first_s;
+  j["tpot_last_s"] = r.tpot_last_s;
+  j["e2e_s"] = r.e2e_s;
+  j["tokens_per_s"] = r.tokens_per_s;
+  j["tokens_per_s_per_sequence"] = r.tokens_per_s_per_sequence;
+  j["decode"] = {{"steps", r.decode_steps},
+                 {"first_kv_len", r.first_kv_len},
+                 {"last_kv_len", r.last_kv_len},
+                 {"time_s", r.decode_s},
+                 {"closed_form_ops", r.closed_form_ops},
+                 {"stepped_ops", r.stepped_ops}};
+  j["request_flops"] = r.request_flops;
+  j["request_bytes"] = r.request_bytes;
+  return j;
+}
+
+std::string GenerateText(const analysis::Plan& plan, int64_t parameters, const analysis::Scenario& s,
+                         const hardware::Device& device, const request::GenerateResult& r) {
+  std::string out = fmt::format(
+      "{}  ({} parameters) on {}\nbatch {}, prompt {}, generate {}, W{}A{}KV{}{}{}, profile {}\n\n", plan.model_id,
+      Grouped(parameters), device.name, s.batch_size, s.prompt_len, r.gen_len, s.w_bits, s.a_bits, s.kv_bits,
+      s.w_group_size > 0 ? fmt::format(" g{}", s.w_group_size) : "",
+      s.compute != "auto" ? ", compute " + s.compute : "", s.profile);
+  out += fmt::format("  TTFT (prefill)         {:>12}\n", HumanTime(r.ttft_s));
+  if (r.decode_steps > 0) {
+    out += fmt::format("  TPOT mean              {:>12}   over {} decode steps, kv_len {} to {}\n",
+                       HumanTime(r.tpot_s), r.decode_steps, r.first_kv_len, r.last_kv_len);
+    out += fmt::format("  TPOT first / last      {:>12} / {}\n", HumanTime(r.tpot_first_s), HumanTime(r.tpot_last_s));
+  } else {
+    out += "  TPOT                            -   (one token: no decode step)\n";
+  }
+  out += fmt::format("  end-to-end             {:>12}\n", HumanTime(r.e2e_s));
+  out += fmt::format("  tokens/s per sequence  {:>12.1f}\n", r.tokens_per_s_per_sequence);
+  out += fmt::format("  tokens/s aggregate     {:>12.1f}   ({} sequences)\n", r.tokens_per_s, s.batch_size);
+  out += fmt::format("  request work           {} , {} moved\n", Human(r.request_flops, "FLOP"),
+                     Human(r.request_bytes, "B"));
+  return out;
+}
+
+}  // namespace lmp::report

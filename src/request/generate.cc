@@ -1,0 +1,187 @@
+#include "request/generate.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "analysis/analyze.h"
+#include "formula/affine.h"
+#include "hardware/roofline.h"
+#include "util/error.h"
+
+namespace lmp::request {
+namespace {
+
+using analysis::Metrics;
+using analysis::Scenario;
+using analysis::Stage;
+using analysis::StageResult;
+using formula::AffineValue;
+
+constexpr std::array<int, 5> kByteMetrics = {db::kReadsWeights, db::kReadsActivations, db::kReadsKvCache,
+                                             db::kWritesActivations, db::kWritesKvCache};
+
+double Bytes(const Metrics& m) {
+  double sum = 0;
+  for (int k : kByteMetrics) sum += static_cast<double>(m[k]);
+  return sum;
+}
+
+// One operation's time at one step, exactly as hardware::Roofline takes it.
+double OpTime_s(double flops, double bytes, double peak_flops_per_s, double bandwidth_bytes_per_s) {
+  return std::max(flops / peak_flops_per_s, bytes / bandwidth_bytes_per_s);
+}
+
+// Sum over x = x0 .. x1 of max(a1 + b1 x, a2 + b2 x): the second line, plus
+// the part of the first that lies above it. The lines cross at most once, so
+// that part is one arithmetic series on one side of the crossing.
+double SumOfMax(double a1, double b1, double a2, double b2, int64_t x0, int64_t x1) {
+  const double n = static_cast<double>(x1 - x0 + 1);
+  const double sum_x = (static_cast<double>(x0) + static_cast<double>(x1)) * n / 2;
+  double total = a2 * n + b2 * sum_x;
+  const double c = a1 - a2, e = b1 - b2;  // the excess c + e x
+  double lo = static_cast<double>(x0), hi = static_cast<double>(x1);
+  if (e == 0) {
+    return total + (c > 0 ? c * n : 0.0);
+  }
+  const double root = -c / e;  // excess is zero here
+  if (e > 0) {
+    lo = std::max(lo, std::floor(root) + 1);
+  } else {
+    hi = std::min(hi, std::ceil(root) - 1);
+  }
+  if (hi >= lo) {
+    const double m = hi - lo + 1;
+    total += c * m + e * (lo + hi) * m / 2;
+  }
+  return total;
+}
+
+struct OpForm {
+  bool closed = false;
+  int64_t flops_base = 0, flops_slope = 0;
+  int64_t bytes_base = 0, bytes_slope = 0;
+};
+
+// The closed form of one operation, if all six figures are affine in kv_len
+// with whole coefficients and match the concrete runs at both ends.
+OpForm FormOf(const std::vector<AffineValue>& slots, uint32_t out_slot, int64_t x0, const Metrics& at_x0, int64_t x1,
+              const Metrics& at_x1) {
+  OpForm f;
+  std::array<int64_t, db::kNumMetrics> base{}, slope{};
+  for (int k = 0; k < db::kNumMetrics; ++k) {
+    const AffineValue& v = slots[out_slot + k];
+    int64_t b0 = 0, got0 = 0, got1 = 0;
+    if (!formula::EvaluateWhole(v, 0, &b0) || !formula::EvaluateWhole(v, x0, &got0) ||
+        !formula::EvaluateWhole(v, x1, &got1) || got0 != at_x0[k] || got1 != at_x1[k]) {
+      return f;
+    }
+    base[k] = b0;
+    formula::EvaluateWhole(v, 1, &slope[k]);
+    slope[k] -= b0;
+  }
+  f.closed = true;
+  f.flops_base = base[db::kFlops];
+  f.flops_slope = slope[db::kFlops];
+  for (int k : kByteMetrics) {
+    f.bytes_base += base[k];
+    f.bytes_slope += slope[k];
+  }
+  return f;
+}
+
+}  // namespace
+
+GenerateResult Generate(const analysis::Plan& plan, const Scenario& s, int64_t gen_len,
+                        const hardware::Device& device) {
+  analysis::ValidateScenario(s);
+  if (gen_len < 1) throw Error("", "--gen", "must be a positive integer, got " + std::to_string(gen_len));
+  int64_t last_kv_len = 0;
+  if (__builtin_add_overflow(s.prompt_len, gen_len - 1, &last_kv_len)) {
+    throw Error("", "--gen", "prompt plus generated tokens overflows 64 bits; use smaller lengths");
+  }
+  GenerateResult r;
+  r.gen_len = gen_len;
+  r.decode_steps = gen_len - 1;
+
+  analysis::Evaluator ev(plan);
+  StageResult prefill;
+  ev.Run(s, Stage::kPrefill, &prefill);
+  r.ttft_s = hardware::Roofline(plan, prefill, device, s).time_s;
+  r.request_flops = static_cast<double>(prefill.totals[db::kFlops]);
+  r.request_bytes = Bytes(prefill.totals);
+
+  if (r.decode_steps > 0) {
+    const int64_t x0 = s.prompt_len + 1, x1 = last_kv_len;
+    r.first_kv_len = x0;
+    r.last_kv_len = x1;
+    Scenario d = s;
+    StageResult first, last;
+    d.decode_kv_len = x0;
+    ev.Run(d, Stage::kDecode, &first);
+    d.decode_kv_len = x1;
+    ev.Run(d, Stage::kDecode, &last);
+    r.tpot_first_s = hardware::Roofline(plan, first, device, s).time_s;
+    r.tpot_last_s = hardware::Roofline(plan, last, device, s).time_s;
+
+    std::vector<formula::Value> inputs(analysis::kNumInputs);
+    analysis::LoadInputs(d, analysis::InputsFor(d, Stage::kDecode), inputs.data());
+    const std::vector<AffineValue> slots = formula::AnalyzeAffine(plan.program, inputs, analysis::kKvLen);
+
+    const double bandwidth = device.dram_bandwidth_bytes_per_s;
+    const double steps = static_cast<double>(r.decode_steps);
+    const double sum_x = (static_cast<double>(x0) + static_cast<double>(x1)) * steps / 2;
+    std::vector<std::pair<std::string, double>> peaks;  // by kind
+    std::vector<double> op_peak(plan.ops.size());
+    std::vector<size_t> stepped;
+    for (size_t i = 0; i < plan.ops.size(); ++i) {
+      const analysis::PlanOp& op = plan.ops[i];
+      auto p = std::find_if(peaks.begin(), peaks.end(), [&](const auto& e) { return e.first == op.kind; });
+      if (p == peaks.end()) {
+        peaks.emplace_back(op.kind, hardware::PeakFor(device, op.kind, s).flops_per_s);
+        p = peaks.end() - 1;
+      }
+      op_peak[i] = p->second;
+      const OpForm f = FormOf(slots, op.out_slot, x0, first.ops[i], x1, last.ops[i]);
+      if (!f.closed) {
+        stepped.push_back(i);
+        continue;
+      }
+      ++r.closed_form_ops;
+      const double count = static_cast<double>(op.count);
+      const double fa = static_cast<double>(f.flops_base), fb = static_cast<double>(f.flops_slope);
+      const double ba = static_cast<double>(f.bytes_base), bb = static_cast<double>(f.bytes_slope);
+      r.decode_s += count * SumOfMax(fa / op_peak[i], fb / op_peak[i], ba / bandwidth, bb / bandwidth, x0, x1);
+      r.request_flops += count * (fa * steps + fb * sum_x);
+      r.request_bytes += count * (ba * steps + bb * sum_x);
+    }
+    r.stepped_ops = static_cast<int64_t>(stepped.size());
+    // Operations the analysis could not put in closed form (a ceil_div or
+    // min over kv_len, say) are evaluated at every step: exact, but one
+    // program run per step.
+    if (!stepped.empty()) {
+      StageResult step;
+      for (int64_t x = x0; x <= x1; ++x) {
+        d.decode_kv_len = x;
+        ev.Run(d, Stage::kDecode, &step);
+        for (size_t i : stepped) {
+          const double count = static_cast<double>(plan.ops[i].count);
+          const double flops = static_cast<double>(step.ops[i][db::kFlops]);
+          const double bytes = Bytes(step.ops[i]);
+          r.decode_s += count * OpTime_s(flops, bytes, op_peak[i], bandwidth);
+          r.request_flops += count * flops;
+          r.request_bytes += count * bytes;
+        }
+      }
+    }
+    r.tpot_s = r.decode_s / steps;
+  }
+  r.e2e_s = r.ttft_s + r.decode_s;
+  r.tokens_per_s_per_sequence = static_cast<double>(gen_len) / r.e2e_s;
+  r.tokens_per_s = static_cast<double>(s.batch_size) * r.tokens_per_s_per_sequence;
+  return r;
+}
+
+}  // namespace lmp::request

@@ -1,0 +1,48 @@
+#ifndef LMP_REQUEST_GENERATE_H_
+#define LMP_REQUEST_GENERATE_H_
+
+#include <cstdint>
+
+#include "analysis/plan.h"
+#include "analysis/scenario.h"
+#include "hardware/hardware.h"
+
+namespace lmp::request {
+
+// One whole request on one device: a prefill of the prompt, then
+// gen_len - 1 decode steps. The prefill yields the first token; decode step i
+// (1 <= i < gen_len) feeds token i back and attends to prompt_len + i
+// positions, so kv_len runs from prompt_len + 1 to prompt_len + gen_len - 1.
+// The last token is never fed back. Every sequence of the batch has the same
+// lengths and the steps run one after another (no overlap, no batching of
+// prefill with decode).
+struct GenerateResult {
+  int64_t gen_len = 0;
+  int64_t decode_steps = 0;       // gen_len - 1
+  int64_t first_kv_len = 0;       // kv_len of the first and last decode
+  int64_t last_kv_len = 0;        // steps (0 when there are none)
+  double ttft_s = 0;              // the prefill
+  double tpot_s = 0;              // mean over the decode steps (0 if none)
+  double tpot_first_s = 0;
+  double tpot_last_s = 0;
+  double decode_s = 0;            // sum over the decode steps
+  double e2e_s = 0;               // ttft_s + decode_s
+  double tokens_per_s_per_sequence = 0;  // gen_len / e2e_s
+  double tokens_per_s = 0;               // batch_size * gen_len / e2e_s
+  // FLOPs and bytes (reads plus writes) of the whole request, every step.
+  double request_flops = 0;
+  double request_bytes = 0;
+  // How the decode sum was taken: operations whose figures are affine in
+  // kv_len are summed in closed form; the rest are evaluated step by step.
+  int64_t closed_form_ops = 0;
+  int64_t stepped_ops = 0;
+};
+
+// Throws lmp::Error for a bad scenario ("--gen" below 1 included) or a fault
+// in the model's formulas at any step.
+GenerateResult Generate(const analysis::Plan& plan, const analysis::Scenario& s, int64_t gen_len,
+                        const hardware::Device& device);
+
+}  // namespace lmp::request
+
+#endif  // LMP_REQUEST_GENERATE_H_
