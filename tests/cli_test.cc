@@ -108,6 +108,11 @@ TEST(CliTest, HardwareListAndShow) {
   const Result s = Lmp("hardware show nvidia_h100 --format json");
   ASSERT_EQ(s.exit_code, 0) << s.err;
   EXPECT_NE(s.out.find("\"name\": \"H100-SXM\""), std::string::npos) << s.out;
+  EXPECT_NE(s.out.find("\"sram_per_core_bytes\": 233472"), std::string::npos) << s.out;
+  const Result t = Lmp("hardware show h100");
+  ASSERT_EQ(t.exit_code, 0) << t.err;
+  EXPECT_NE(t.out.find("\n  SRAM/core:    233,472 bytes per SM/CU\n"), std::string::npos) << t.out;
+  EXPECT_NE(Lmp("hardware show tpu-v5e").out.find("\n  SRAM/core:    unknown\n"), std::string::npos);
   const Result f = Lmp("hardware list --hardware-file my_hardware.json --format json");
   ASSERT_EQ(f.exit_code, 0) << f.err;
   EXPECT_NE(f.out.find("\"name\": \"Toy-1\""), std::string::npos) << f.out;
@@ -136,6 +141,56 @@ TEST(CliTest, AnalyzeWithHardwareCsvAndJson) {
   const Result t = Lmp(args);
   ASSERT_EQ(t.exit_code, 0) << t.err;
   EXPECT_NE(t.out.find("roofline time: 87.04 ns (8.704e-08 s); matmul 87.04 ns\n"), std::string::npos) << t.out;
+}
+
+// Llama-2-7b flash prefill at 2048 on the A10's 100 KiB of shared memory:
+// Bc = 102400 / (4 * 128 * 2) = 100, Br = 100, t = 100, n = 21, r = 48.
+//   keys  = 100 * 21 * 20 / 2 + 2048 = 23,048; kv = 2 * 32 * 23,048 * 256 = 377,618,432
+//   pairs = 100^2 * 21 * 20 / 2 + 48 * 2048 = 2,198,304; flops = 32 * 2,198,304 * 517
+TEST(CliTest, FlashProfileTakesTheDevicesSram) {
+  const std::string args = "analyze Llama-2-7b-hf --stage prefill --profile flash --hardware a10 --format json";
+  const Result r = Lmp(args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("\"profile\": \"flash\",\n    \"all_logits\": false,\n    \"sram_bytes\": 102400\n"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("\"op\": \"flash_attention\",\n          \"module\": "
+                       "\"transformers.models.llama.modeling_llama.LlamaAttention\",\n          \"kind\": \"attention\",\n"
+                       "          \"count\": 32,\n          \"flops\": 36368741376,\n"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("\"kv_cache\": 377618432"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("qk_matmul"), std::string::npos);
+  // --sram-bytes wins over the device: 64 KiB gives 553,648,128 (flash_test.cc).
+  const Result o = Lmp(args + " --sram-bytes 65536");
+  ASSERT_EQ(o.exit_code, 0) << o.err;
+  EXPECT_NE(o.out.find("\"kv_cache\": 553648128"), std::string::npos) << o.out;
+  const Result t = Lmp("analyze Llama-2-7b-hf --stage decode --profile flash");
+  ASSERT_EQ(t.exit_code, 0) << t.err;
+  EXPECT_NE(t.out.find("profile flash\nattention tiles sized for 131,072 bytes of SRAM per block\n"), std::string::npos)
+      << t.out;
+  // Decode FLOPs equal the fused profile's (AnalyzeTable above): only the scores' bytes go.
+  EXPECT_NE(t.out.find("exact: 14,302,257,667 FLOPs"), std::string::npos) << t.out;
+}
+
+TEST(CliTest, FusedOutputIgnoresSramBytes) {
+  const Result a = Lmp("analyze Llama-2-7b-hf --stage decode --format json");
+  const Result b = Lmp("analyze Llama-2-7b-hf --stage decode --format json --sram-bytes 4096 --profile fused");
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  EXPECT_EQ(a.out, b.out);
+  EXPECT_EQ(a.out.find("sram_bytes"), std::string::npos);
+}
+
+TEST(CliTest, ModuleShowListsProfiles) {
+  const Result r = Lmp("module show LlamaAttention");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("operation rope_q (elementwise):\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("operation qk_matmul (matmul; profiles: fused):\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("operation flash_attention (attention; profiles: flash):\n"), std::string::npos) << r.out;
+  const Result e = Lmp("module eval LlamaAttention batch_size=1 seq_len=1 kv_len=4096 num_heads=64 num_kv_heads=8 "
+                       "head_dim=128 --profile flash --format json");
+  ASSERT_EQ(e.exit_code, 0) << e.err;
+  EXPECT_NE(e.out.find("\"kv_cache\": 16777216"), std::string::npos) << e.out;  // 2 * 4096 * 8 * 128 * 2
 }
 
 // tiny_model on Toy-1, prompt 16, 3 tokens. Prefill: 87.04 ns as above.
@@ -303,6 +358,14 @@ INSTANTIATE_TEST_SUITE_P(
                  "'Llama-2-7b-hf'?); 'lmp models' lists the catalog"},
         BadInput{"ZeroBatch", "analyze Llama-2-7b-hf --batch 0", "lmp: error: --batch: must be a positive integer, got 0"},
         BadInput{"NegativeBatch", "analyze Llama-2-7b-hf --batch -4", "lmp: error: --batch: must be a positive integer, got -4"},
+        BadInput{"UnknownProfile", "analyze Llama-2-7b-hf --profile bogus",
+                 "lmp: error: --profile: unknown profile 'bogus'; choose fused or flash"},
+        BadInput{"MisspelledProfile", "analyze Llama-2-7b-hf --profile flsh",
+                 "lmp: error: --profile: unknown profile 'flsh' (did you mean 'flash'?); choose fused or flash"},
+        BadInput{"ZeroSram", "analyze Llama-2-7b-hf --profile flash --sram-bytes 0",
+                 "lmp: error: --sram-bytes: must be a positive integer, got 0"},
+        BadInput{"NegativeSramInModuleEval", "module eval Linear N=1 in_features=1 out_features=1 --sram-bytes -8",
+                 "lmp: error: --sram-bytes: must be a positive integer, got -8"},
         BadInput{"NonNumericBatch", "analyze Llama-2-7b-hf --batch many",
                  "lmp: error: Could not convert: --batch = many; see 'lmp --help'"},
         BadInput{"ZeroBits", "analyze Llama-2-7b-hf --stage both --kv-bits 0",

@@ -1,5 +1,7 @@
 #include "analysis/analyze.h"
 
+#include <stdexcept>
+
 #include "util/error.h"
 
 namespace lmp::analysis {
@@ -24,6 +26,7 @@ void LoadInputs(const Scenario& s, const StageInputs& in, Value* slots) {
   // Integer 0 without groups keeps every weight figure an exact integer.
   const double scale_bytes = WeightScaleBytes(s);
   slots[kWScaleBytes] = scale_bytes == 0.0 ? Value::Int(0) : Value::Real(scale_bytes);
+  slots[kSramBytes] = Value::Int(SramBytes(s));
 }
 
 void Evaluator::Run(const Scenario& s, Stage stage, StageResult* out) { Run(s, InputsFor(s, stage), out); }
@@ -78,6 +81,11 @@ int64_t Evaluator::Parameters(const Scenario& s) {
 
 Analysis Analyze(const Plan& plan, const Scenario& s) {
   ValidateScenario(s);
+  // The report names s.profile; a plan compiled for another one would be
+  // mislabelled. A caller's bug, not bad input.
+  if (plan.profile != s.profile) {
+    throw std::invalid_argument("plan compiled for profile '" + plan.profile + "' analysed as '" + s.profile + "'");
+  }
   Analysis a;
   a.model_id = plan.model_id;
   a.scenario = s;

@@ -270,6 +270,44 @@ TEST(AnalyzeTest, InvalidScenariosAreRejected) {
   s = Scenario{};
   s.w_bits = 0;
   EXPECT_EQ(error(s), "--w-bits: must be a bit width from 1 to 64, got 0");
+  s = Scenario{};
+  s.sram_bytes = -1;
+  EXPECT_EQ(error(s), "--sram-bytes: must be a positive integer, got -1");
+  s = Scenario{};
+  s.profile = "flsh";
+  EXPECT_EQ(error(s), "--profile: unknown profile 'flsh' (did you mean 'flash'?); choose fused or flash");
+  s.profile = "eager";
+  EXPECT_EQ(error(s), "--profile: unknown profile 'eager'; choose fused or flash");
+}
+
+TEST(AnalyzeTest, SramBytesDefaultsTo128KiB) {
+  Scenario s;
+  EXPECT_EQ(SramBytes(s), 131'072);
+  s.sram_bytes = 233'472;
+  EXPECT_EQ(SramBytes(s), 233'472);
+}
+
+// Module formulas see {sram_bytes} as a scenario global, like {a_bytes}.
+TEST(ModuleEvalTest, SramBytesIsAModuleGlobal) {
+  db::ModuleDb db = db::ModuleDb::Embedded();
+  db.AddText(R"json({"schema": "lmp.module-db/1", "modules": {"t_Tile": {"full_class_name": "t.Tile",
+      "parameters": [{"name": "d", "description": "width"},
+                     {"name": "rows", "description": "rows per tile", "default": "{sram_bytes} // ({d} * {a_bytes})"}],
+      "parameter_count": 0,
+      "operations": [{"name": "op", "kind": "elementwise", "flops": "{rows}"}]}}})json",
+             "tile.json");
+  db.Check();
+  Scenario s;
+  EXPECT_EQ(EvaluateModule(db, db.Get("t.Tile"), {{"d", "128"}}, s).ops[0][kFlops], 131'072 / 256);
+  s.sram_bytes = 1'000;
+  EXPECT_EQ(EvaluateModule(db, db.Get("t.Tile"), {{"d", "100"}}, s).ops[0][kFlops], 5);
+}
+
+TEST(AnalyzeTest, PlanAndScenarioMustNameTheSameProfile) {
+  const Plan plan = PlanFor("Llama-2-7b-hf");
+  Scenario s;
+  s.profile = "flash";
+  EXPECT_THROW(Analyze(plan, s), std::invalid_argument);
 }
 
 TEST(ModuleEvalTest, LinearAsTheSeedsComputeIt) {

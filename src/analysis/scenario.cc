@@ -43,17 +43,28 @@ void ValidateScenario(const Scenario& s) {
     throw Error("", "--compute", "unknown precision '" + s.compute + "'" + DidYouMean(s.compute, computes) +
                                      "; use auto, fp32, tf32, bf16, fp16, fp8, int8, fp4 or int4");
   }
-  static const std::vector<std::string> profiles = {"fused"};
+  // 0 means unset (the device's figure or the default); the CLI rejects an
+  // explicit --sram-bytes 0 itself, since here it cannot be told apart.
+  if (s.sram_bytes != 0) RequirePositive(s.sram_bytes, "--sram-bytes");
+  const std::vector<std::string>& profiles = ProfileNames();
   if (std::find(profiles.begin(), profiles.end(), s.profile) == profiles.end()) {
-    throw Error("", "profile", "unknown profile '" + s.profile + "'; this version supports: fused");
+    throw Error("", "--profile", "unknown profile '" + s.profile + "'" + DidYouMean(s.profile, profiles) +
+                                     "; choose fused or flash");
   }
   if (s.stages.empty()) throw Error("", "--stage", "no stage selected");
 }
 
+int64_t SramBytes(const Scenario& s) { return s.sram_bytes != 0 ? s.sram_bytes : kDefaultSramBytes; }
+
+const std::vector<std::string>& ProfileNames() {
+  static const std::vector<std::string> names = {"fused", "flash"};
+  return names;
+}
+
 const std::vector<std::string>& InputNames() {
-  static const std::vector<std::string> names = {"batch_size", "seq_len", "kv_len",  "logits_len", "w_bits",
-                                                 "a_bits",     "kv_bits", "w_bytes", "a_bytes",    "kv_bytes",
-                                                 "w_scale_bytes"};
+  static const std::vector<std::string> names = {"batch_size", "seq_len", "kv_len",  "logits_len",    "w_bits",    "a_bits",
+                                                 "kv_bits",    "w_bytes", "a_bytes", "kv_bytes",      "w_scale_bytes",
+                                                 "sram_bytes"};
   return names;
 }
 

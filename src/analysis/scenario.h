@@ -29,9 +29,30 @@ struct Scenario {
   // Prefill computes logits for the last position of each sequence only, as
   // inference engines do; true computes them for every position.
   bool all_logits = false;
+  // Execution profile (ProfileNames()): which of the database's operations
+  // run. "fused" keeps the attention score matrix in memory; "flash" runs
+  // attention as one FlashAttention kernel (docs/flash.md).
   std::string profile = "fused";
+  // Bytes of on-chip SRAM one attention thread block may tile into; sizes the
+  // flash profile's tiles through the module global {sram_bytes}. 0 = unset:
+  // the device's sram_per_core_bytes when a device is given
+  // (hardware::OnDevice), else kDefaultSramBytes.
+  int64_t sram_bytes = 0;
   std::vector<Stage> stages = {Stage::kPrefill, Stage::kDecode};
 };
+
+// The SRAM assumed when neither --sram-bytes nor a device says: 128 KiB, in
+// the range of real parts (100 KiB on Ada and GA102, 164 KiB on A100, 228 KiB
+// on H100; AMD CDNA has 64 KiB) and the size at which the FlashAttention-2
+// tile rule gives 128 x 128 tiles for 16-bit heads of width 128, the query
+// tile (kBlockM = 128) FlashAttention-2's forward kernels use at that width.
+inline constexpr int64_t kDefaultSramBytes = 128 * 1024;
+
+// s.sram_bytes, or kDefaultSramBytes when it is unset (0).
+int64_t SramBytes(const Scenario& s);
+
+// The profiles a scenario may name: "fused" (the default) and "flash".
+const std::vector<std::string>& ProfileNames();
 
 // Throws lmp::Error naming the offending option (e.g. "--batch") when a
 // value is out of range.
@@ -42,7 +63,9 @@ void ValidateScenario(const Scenario& s);
 double WeightScaleBytes(const Scenario& s);
 
 // The variables formulas see, in slot order. Layer parameters may use all of
-// them; module formulas only the element sizes (w_bits ... kv_bytes).
+// them; module formulas only the element sizes (w_bits ... kv_bytes) and
+// sram_bytes (db::ScenarioGlobalNames()). New slots go at the end, so that
+// the slot numbers of the others never move.
 enum InputSlot : uint32_t {
   kBatchSize,
   kSeqLen,
@@ -55,6 +78,7 @@ enum InputSlot : uint32_t {
   kABytes,
   kKvBytes,
   kWScaleBytes,
+  kSramBytes,  // SramBytes(scenario): never 0
   kNumInputs,
 };
 const std::vector<std::string>& InputNames();

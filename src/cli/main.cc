@@ -51,6 +51,7 @@ struct Options {
   CLI::App* module_list = nullptr;
   CLI::App* module_show = nullptr;
   CLI::App* module_eval = nullptr;
+  std::vector<CLI::Option*> sram_options;  // --sram-bytes of analyze and module eval
 };
 
 lmp::db::ModuleDb LoadDb(const Options& o) {
@@ -101,6 +102,28 @@ void AddComputeOption(CLI::App& cmd, Options& o) {
       ->capture_default_str();
 }
 
+// How attention runs: the execution profile and the SRAM its tiles fit in
+// (docs/flash.md).
+void AddProfileOptions(CLI::App& cmd, Options& o) {
+  cmd.add_option("--profile", o.scenario.profile, "execution profile: fused, or flash (FlashAttention)")
+      ->capture_default_str();
+  o.sram_options.push_back(cmd.add_option(
+      "--sram-bytes", o.scenario.sram_bytes,
+      "on-chip SRAM one attention block may use, for the flash profile's tiles (default: the --hardware "
+      "device's shared memory per SM/CU, else " +
+          std::to_string(lmp::analysis::kDefaultSramBytes) + ")"));
+}
+
+// Scenario::sram_bytes uses 0 for "unset", so the library cannot tell an
+// explicit --sram-bytes 0 from no option at all; it is rejected here.
+void CheckSramOption(const Options& o) {
+  for (const CLI::Option* opt : o.sram_options) {
+    if (opt->count() > 0 && o.scenario.sram_bytes < 1) {
+      throw Error("", "--sram-bytes", "must be a positive integer, got " + std::to_string(o.scenario.sram_bytes));
+    }
+  }
+}
+
 void Print(const std::string& s) { std::fwrite(s.data(), 1, s.size(), stdout); }
 void PrintJson(const Json& j) { Print(j.dump(2) + "\n"); }
 
@@ -120,6 +143,7 @@ void SetupAnalyze(CLI::App& cmd, Options& o) {
   AddComputeOption(cmd, o);
   cmd.add_flag("--all-logits", o.scenario.all_logits,
                "prefill computes logits for every position, not just the last");
+  AddProfileOptions(cmd, o);
   AddDbOption(cmd, o);
   cmd.add_option("--hardware", o.hardware,
                  "device (see 'lmp hardware list'): adds roofline time, bound and intensity per operation");
@@ -133,6 +157,7 @@ int RunAnalyze(Options& o) {
   using lmp::analysis::Stage;
   if (o.stage == "prefill") o.scenario.stages = {Stage::kPrefill};
   if (o.stage == "decode") o.scenario.stages = {Stage::kDecode};
+  CheckSramOption(o);
   lmp::analysis::ValidateScenario(o.scenario);
   const lmp::db::ModuleDb db = LoadDb(o);
   const lmp::model::Model model = lmp::model::LoadModel(o.model);
@@ -145,6 +170,7 @@ int RunAnalyze(Options& o) {
   if (!o.hardware.empty()) {
     catalog = LoadHardware(o);
     device = &catalog->Get(o.hardware);
+    o.scenario = lmp::hardware::OnDevice(o.scenario, *device);
   }
   const lmp::analysis::Analysis a = lmp::analysis::Analyze(plan, o.scenario);
   std::optional<lmp::hardware::RooflineAnalysis> roofline;
@@ -180,6 +206,7 @@ void SetupGenerate(CLI::App& cmd, Options& o) {
   AddHardwareFileOption(cmd, o);
   AddBitsOptions(cmd, o);
   AddComputeOption(cmd, o);
+  AddProfileOptions(cmd, o);
   AddDbOption(cmd, o);
   cmd.add_option("--format", o.format, "table or json")
       ->check(CLI::IsMember({"table", "json"}))
@@ -187,6 +214,7 @@ void SetupGenerate(CLI::App& cmd, Options& o) {
 }
 
 int RunGenerate(Options& o) {
+  CheckSramOption(o);
   lmp::analysis::ValidateScenario(o.scenario);
   if (o.gen_len < 1) throw Error("", "--gen", "must be a positive integer, got " + std::to_string(o.gen_len));
   const lmp::db::ModuleDb db = LoadDb(o);
@@ -194,6 +222,7 @@ int RunGenerate(Options& o) {
   const lmp::analysis::Plan plan = lmp::analysis::BuildPlan(model, db, o.scenario.profile);
   const lmp::hardware::Catalog catalog = LoadHardware(o);
   const lmp::hardware::Device& device = catalog.Get(o.hardware);
+  o.scenario = lmp::hardware::OnDevice(o.scenario, device);
   const lmp::request::GenerateResult r = lmp::request::Generate(plan, o.scenario, o.gen_len, device);
   lmp::hardware::MemoryFit mem;
   mem.footprint = lmp::analysis::MemoryFootprint(
@@ -221,6 +250,7 @@ void SetupFit(CLI::App& cmd, Options& o) {
   o.fit_batch = cmd.add_option("--batch", o.scenario.batch_size,
                                "sequences per batch: solve for the largest prompt instead of the largest batch");
   AddBitsOptions(cmd, o);
+  AddProfileOptions(cmd, o);
   AddDbOption(cmd, o);
   cmd.add_option("--format", o.format, "table or json")
       ->check(CLI::IsMember({"table", "json"}))
@@ -233,12 +263,14 @@ int RunFit(Options& o) {
     throw Error("", "--prompt", "is what 'lmp fit' solves for when --batch is given; drop one of them");
   }
   if (o.gen_len < 1) throw Error("", "--gen", "must be a positive integer, got " + std::to_string(o.gen_len));
+  CheckSramOption(o);
   lmp::analysis::ValidateScenario(o.scenario);
   const lmp::db::ModuleDb db = LoadDb(o);
   const lmp::model::Model model = lmp::model::LoadModel(o.model);
   const lmp::analysis::Plan plan = lmp::analysis::BuildPlan(model, db, o.scenario.profile);
   const lmp::hardware::Catalog catalog = LoadHardware(o);
   const lmp::hardware::Device& device = catalog.Get(o.hardware);
+  o.scenario = lmp::hardware::OnDevice(o.scenario, device);
   lmp::report::FitReport rep;
   rep.model_id = plan.model_id;
   rep.device = &device;
@@ -310,6 +342,7 @@ void SetupModule(CLI::App& cmd, Options& o) {
   o.module_eval->add_option("NAME", o.module_name, "full class name, alias or short name")->required();
   o.module_eval->add_option("ASSIGNMENTS", o.assignments, "NAME=VALUE for each parameter, e.g. N=2048");
   AddBitsOptions(*o.module_eval, o);
+  AddProfileOptions(*o.module_eval, o);
   for (CLI::App* sub : {o.module_list, o.module_show, o.module_eval}) {
     AddDbOption(*sub, o);
     sub->add_option("--format", o.format, "table or json")
@@ -349,7 +382,9 @@ int RunModule(Options& o) {
     }
     text += "parameter_count: " + m.parameter_count->text + "\n";
     for (const auto& op : m.operations) {
-      text += fmt::format("operation {} ({}):\n", op.name, op.kind);
+      std::string profiles;
+      for (const std::string& p : op.profiles) profiles += (profiles.empty() ? "; profiles: " : ", ") + p;
+      text += fmt::format("operation {} ({}{}):\n", op.name, op.kind, profiles);
       for (int k = 0; k < lmp::db::kNumMetrics; ++k) {
         text += fmt::format("  {:<19} {}\n", lmp::db::MetricName(k), op.metrics[k]->text);
       }
@@ -365,6 +400,7 @@ int RunModule(Options& o) {
     }
     pairs.emplace_back(a.substr(0, eq), a.substr(eq + 1));
   }
+  CheckSramOption(o);
   const auto e = lmp::analysis::EvaluateModule(db, m, pairs, o.scenario);
   o.format == "json" ? PrintJson(lmp::report::ModuleEvalJson(e)) : Print(lmp::report::ModuleEvalText(e));
   return 0;

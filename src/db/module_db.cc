@@ -66,7 +66,8 @@ struct CallEdge {
 const char* MetricName(int metric) { return kMetricNames[metric]; }
 
 const std::vector<std::string>& ScenarioGlobalNames() {
-  static const std::vector<std::string> names = {"w_bits", "a_bits", "kv_bits", "w_bytes", "a_bytes", "kv_bytes", "w_scale_bytes"};
+  static const std::vector<std::string> names = {"w_bits",  "a_bits",   "kv_bits",       "w_bytes",
+                                                 "a_bytes", "kv_bytes", "w_scale_bytes", "sram_bytes"};
   return names;
 }
 

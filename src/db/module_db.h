@@ -28,7 +28,9 @@ enum Metric : int {
 const char* MetricName(int metric);
 
 // Names every module formula may use besides its own parameters: the
-// scenario's element sizes, in bits and in bytes (0.5 for 4-bit).
+// scenario's element sizes, in bits and in bytes (0.5 for 4-bit), then
+// sram_bytes, the on-chip SRAM one attention thread block may use. Each must
+// also be an analysis input name (analysis::InputNames()).
 const std::vector<std::string>& ScenarioGlobalNames();
 
 struct Operation {

@@ -21,6 +21,10 @@ struct Device {
   int64_t dram_bytes = 0;
   double dram_bandwidth_bytes_per_s = 0;
   int64_t onchip_bytes = 0;  // 0: not known
+  // Shared memory per SM (NVIDIA) or LDS per CU (AMD): the on-chip SRAM one
+  // thread block can tile into, which sizes FlashAttention's tiles. It is not
+  // the L2 (onchip_bytes): a kernel's tiles must fit in one core. 0: not known.
+  int64_t sram_per_core_bytes = 0;
   double interconnect_bandwidth_bytes_per_s = 0;  // 0: not known
   // Precision ("fp16", "int8", ...) -> FLOP/s (OP/s for integers).
   std::map<std::string, double> tensor_flops_per_s;

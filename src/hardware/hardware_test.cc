@@ -26,6 +26,37 @@ TEST(HardwareTest, EmbeddedCatalogLoads) {
   EXPECT_EQ(h.file, "<embedded>/hardware/devices.json");
 }
 
+// Shared memory per SM / LDS per CU, in KiB as the tuning guides and the ROCm
+// table give them; 0 where no figure could be cited (TPU, Gaudi).
+TEST(HardwareTest, SramPerCore) {
+  EXPECT_EQ(Embedded().Get("V100").sram_per_core_bytes, 96 * 1024);
+  EXPECT_EQ(Embedded().Get("A100").sram_per_core_bytes, 164 * 1024);
+  EXPECT_EQ(Embedded().Get("A10").sram_per_core_bytes, 100 * 1024);
+  EXPECT_EQ(Embedded().Get("L40S").sram_per_core_bytes, 100 * 1024);
+  EXPECT_EQ(Embedded().Get("H100-SXM").sram_per_core_bytes, 228 * 1024);
+  EXPECT_EQ(Embedded().Get("H200").sram_per_core_bytes, 228 * 1024);
+  EXPECT_EQ(Embedded().Get("B200").sram_per_core_bytes, 228 * 1024);
+  EXPECT_EQ(Embedded().Get("MI300X").sram_per_core_bytes, 64 * 1024);
+  EXPECT_EQ(Embedded().Get("TPU-v5e").sram_per_core_bytes, 0);
+  EXPECT_EQ(Embedded().Get("Gaudi-3").sram_per_core_bytes, 0);
+  int known = 0;
+  for (const Device& d : Embedded().devices()) known += d.sram_per_core_bytes > 0;
+  EXPECT_EQ(known, 15);
+}
+
+TEST(HardwareTest, SramPerCoreMustBePositive) {
+  Catalog c;
+  const std::string text = R"({"schema": "lmp.hardware/1", "devices": [{"name": "Mine",
+      "memory": {"dram_bytes": 1, "dram_bandwidth_bytes_per_s": 1, "sram_per_core_bytes": 0},
+      "tensor_flops_per_s": {}, "vector_flops_per_s": {}, "citation": "x"}]})";
+  try {
+    c.AddText(text, "mine.json");
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.where(), "/devices/0/memory/sram_per_core_bytes");
+  }
+}
+
 TEST(HardwareTest, LookupByAliasIgnoresCaseAndSeparators) {
   for (const char* n : {"h100", "H100", "nvidia_H100", "NVIDIA-h100", "H100-SXM", "h100_sxm", "h100 sxm",
                         "H100-SXM5-80GB"}) {

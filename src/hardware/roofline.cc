@@ -30,6 +30,11 @@ const std::pair<const std::string, double>* Find(const std::map<std::string, dou
 
 }  // namespace
 
+analysis::Scenario OnDevice(analysis::Scenario s, const Device& device) {
+  if (s.sram_bytes == 0 && device.sram_per_core_bytes > 0) s.sram_bytes = device.sram_per_core_bytes;
+  return s;
+}
+
 const char* BoundName(Bound b) { return b == Bound::kCompute ? "compute" : "memory"; }
 
 Peak PeakFor(const Device& d, const std::string& kind, const analysis::Scenario& s) {

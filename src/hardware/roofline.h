@@ -29,6 +29,12 @@ struct Peak {
 // above. Throws lmp::Error naming the device and precision when none fits.
 Peak PeakFor(const Device& device, const std::string& kind, const analysis::Scenario& s);
 
+// The scenario as run on `device`: an unset sram_bytes (0) takes the device's
+// shared memory per SM / LDS per CU when the catalog knows it, so the flash
+// profile tiles for that device. An explicit sram_bytes (--sram-bytes) wins,
+// and a device with no figure leaves the default (analysis::SramBytes).
+analysis::Scenario OnDevice(analysis::Scenario s, const Device& device);
+
 enum class Bound { kCompute, kMemory };
 const char* BoundName(Bound b);
 

@@ -39,6 +39,18 @@ Scenario Bits(int w, int a) {
   return s;
 }
 
+TEST(OnDeviceTest, UnsetSramTakesTheDevicesSharedMemory) {
+  Scenario s;
+  EXPECT_EQ(OnDevice(s, Embedded().Get("H100-SXM")).sram_bytes, 233'472);
+  EXPECT_EQ(OnDevice(s, Embedded().Get("MI300X")).sram_bytes, 65'536);
+  // No figure for the TPU: still unset, so the default applies.
+  EXPECT_EQ(OnDevice(s, Embedded().Get("TPU-v5e")).sram_bytes, 0);
+  EXPECT_EQ(analysis::SramBytes(OnDevice(s, Embedded().Get("TPU-v5e"))), 131'072);
+  // An explicit --sram-bytes wins over the device.
+  s.sram_bytes = 49'152;
+  EXPECT_EQ(OnDevice(s, Embedded().Get("H100-SXM")).sram_bytes, 49'152);
+}
+
 TEST(PeakForTest, MatmulUsesTensorAtTheInputPrecision) {
   const Device& h = Embedded().Get("H100-SXM");
   const Peak fp16 = PeakFor(h, "matmul", Bits(16, 16));
@@ -161,6 +173,29 @@ TEST(RooflineTest, HandMadeStage) {
   EXPECT_DOUBLE_EQ(r.time_by_kind_s[0].second, 0.12);
   EXPECT_EQ(r.time_by_kind_s[1].first, "elementwise");
   EXPECT_DOUBLE_EQ(r.time_by_kind_s[1].second, 0.002);
+}
+
+// Llama-2-7b flash prefill at 2048 on H100: 228 KiB gives Bc = 228, Br = 128,
+// the tiles of the 128 KiB case in src/analysis/flash_test.cc, so
+// 36,863,737,856 FLOPs over 285,212,672 bytes of K/V plus Q and O, 16,777,216
+// each: 318,767,104 bytes, intensity ~116 under the ridge 989.4 / 3.35 ~ 295.
+// Memory-bound only because every K/V re-read is charged to DRAM (docs/flash.md).
+TEST(RooflineTest, FlashPrefillOnH100) {
+  static const db::ModuleDb db = db::ModuleDb::Embedded();
+  const Plan plan = analysis::BuildPlan(model::LoadModel("meta-llama/Llama-2-7b-hf"), db, "flash");
+  const Device& h = Embedded().Get("H100-SXM");
+  Scenario s;
+  s.profile = "flash";
+  s.stages = {Stage::kPrefill};
+  s = OnDevice(s, h);
+  ASSERT_EQ(s.sram_bytes, 233'472);
+  const Analysis a = analysis::Analyze(plan, s);
+  const RooflineOp& op = Roofline(plan, a.stages[0], h, s).ops[Index(plan, "model.layers.self_attn", "flash_attention")];
+  EXPECT_EQ(op.bytes, 318'767'104);
+  EXPECT_DOUBLE_EQ(op.intensity_flops_per_byte, 36'863'737'856.0 / 318'767'104.0);
+  EXPECT_DOUBLE_EQ(op.compute_time_s, 36'863'737'856.0 / 989.4e12);
+  EXPECT_DOUBLE_EQ(op.time_s, 318'767'104.0 / 3.35e12);
+  EXPECT_EQ(op.bound, Bound::kMemory);
 }
 
 TEST(RooflineTest, Llama2_7bDecodeOnH100IsMemoryBound) {

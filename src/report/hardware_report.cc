@@ -46,6 +46,8 @@ std::string DeviceText(const hardware::Device& d) {
   out += fmt::format("  DRAM:         {} ({} bytes), {}/s\n", Gib(d.dram_bytes), Grouped(d.dram_bytes),
                      Human(d.dram_bandwidth_bytes_per_s, "B"));
   out += fmt::format("  on-chip:      {}\n", d.onchip_bytes > 0 ? Grouped(d.onchip_bytes) + " bytes" : "unknown");
+  out += fmt::format("  SRAM/core:    {}\n",
+                     d.sram_per_core_bytes > 0 ? Grouped(d.sram_per_core_bytes) + " bytes per SM/CU" : "unknown");
   out += fmt::format("  interconnect: {}\n", d.interconnect_bandwidth_bytes_per_s > 0
                                                  ? Human(d.interconnect_bandwidth_bytes_per_s, "B") + "/s"
                                                  : "unknown");

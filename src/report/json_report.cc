@@ -61,6 +61,9 @@ Json AnalysisJson(const analysis::Plan& plan, const analysis::Analysis& a,
                    {"compute", s.compute},
                    {"profile", s.profile},
                    {"all_logits", s.all_logits}};
+  // Only the flash profile depends on the SRAM, so only it reports it: the
+  // fused output stays exactly what it was.
+  if (s.profile == "flash") j["scenario"]["sram_bytes"] = analysis::SramBytes(s);
   if (roofline != nullptr) j["hardware"] = HardwareJson(*roofline);
   if (memory != nullptr) j["memory"] = MemoryJson(memory->footprint, memory->status);
   Json stages = Json::object();

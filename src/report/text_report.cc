@@ -54,6 +54,11 @@ std::string AnalysisTable(const analysis::Plan& plan, const analysis::Analysis& 
                                 Grouped(a.parameters), s.batch_size, s.prompt_len, s.w_bits, s.a_bits, s.kv_bits,
                                 s.w_group_size > 0 ? fmt::format(" g{}", s.w_group_size) : "",
                                 s.compute != "auto" ? ", compute " + s.compute : "", s.profile);
+  // The SRAM sizes only the flash profile's tiles; other profiles leave the
+  // header as it always was.
+  if (s.profile == "flash") {
+    out += fmt::format("attention tiles sized for {} bytes of SRAM per block\n", Grouped(analysis::SramBytes(s)));
+  }
   if (roofline != nullptr) {
     const hardware::Device& d = roofline->device;
     out += fmt::format("hardware {}: DRAM {}/s", d.name, Human(d.dram_bandwidth_bytes_per_s, "B"));

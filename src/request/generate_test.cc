@@ -64,6 +64,22 @@ TEST(GenerateTest, ClosedFormEqualsSteppingEveryStep) {
   EXPECT_NEAR(rq.decode_s, stepped_q, stepped_q * 1e-12);
 }
 
+// The flash profile's attention kernel stays affine in kv_len in decode
+// (docs/flash.md), so its request is summed in closed form too.
+TEST(GenerateTest, FlashProfileIsClosedForm) {
+  const Plan plan = analysis::BuildPlan(model::LoadModel("Llama-2-70b-hf"), Db(), "flash");
+  Scenario s;
+  s.profile = "flash";
+  s.batch_size = 32;
+  s.prompt_len = 300;
+  s = hardware::OnDevice(s, Device("H100-SXM"));
+  const GenerateResult r = Generate(plan, s, 500, Device("H100-SXM"));
+  EXPECT_EQ(r.stepped_ops, 0);
+  EXPECT_EQ(r.closed_form_ops, static_cast<int64_t>(plan.ops.size()));
+  const double stepped = SteppedDecode_s(plan, s, 500, Device("H100-SXM"));
+  EXPECT_NEAR(r.decode_s, stepped, stepped * 1e-12);
+}
+
 TEST(GenerateTest, MemoryBoundDecodeGrowsByTheKvBytesPerStep) {
   const Plan plan = PlanFor("Llama-2-7b-hf");
   Scenario s;
