@@ -213,16 +213,30 @@ void SetupGenerate(CLI::App& cmd, Options& o) {
       ->capture_default_str();
 }
 
-int RunGenerate(Options& o) {
+// What `generate` and `fit` share: the checked options, the model compiled
+// for the scenario's profile, and the device, whose SRAM fills an unset
+// --sram-bytes.
+struct RequestSetup {
+  lmp::model::Model model;
+  lmp::analysis::Plan plan;
+  lmp::hardware::Catalog catalog;
+};
+
+RequestSetup LoadRequest(Options& o) {
+  if (o.gen_len < 1) throw Error("", "--gen", "must be a positive integer, got " + std::to_string(o.gen_len));
   CheckSramOption(o);
   lmp::analysis::ValidateScenario(o.scenario);
-  if (o.gen_len < 1) throw Error("", "--gen", "must be a positive integer, got " + std::to_string(o.gen_len));
   const lmp::db::ModuleDb db = LoadDb(o);
-  const lmp::model::Model model = lmp::model::LoadModel(o.model);
-  const lmp::analysis::Plan plan = lmp::analysis::BuildPlan(model, db, o.scenario.profile);
-  const lmp::hardware::Catalog catalog = LoadHardware(o);
-  const lmp::hardware::Device& device = catalog.Get(o.hardware);
-  o.scenario = lmp::hardware::OnDevice(o.scenario, device);
+  RequestSetup r{lmp::model::LoadModel(o.model), {}, LoadHardware(o)};
+  r.plan = lmp::analysis::BuildPlan(r.model, db, o.scenario.profile);
+  o.scenario = lmp::hardware::OnDevice(o.scenario, r.catalog.Get(o.hardware));
+  return r;
+}
+
+int RunGenerate(Options& o) {
+  const RequestSetup setup = LoadRequest(o);
+  const lmp::analysis::Plan& plan = setup.plan;
+  const lmp::hardware::Device& device = setup.catalog.Get(o.hardware);
   const lmp::request::GenerateResult r = lmp::request::Generate(plan, o.scenario, o.gen_len, device);
   lmp::hardware::MemoryFit mem;
   mem.footprint = lmp::analysis::MemoryFootprint(
@@ -262,15 +276,9 @@ int RunFit(Options& o) {
   if (solve_prompt && o.fit_prompt->count() > 0) {
     throw Error("", "--prompt", "is what 'lmp fit' solves for when --batch is given; drop one of them");
   }
-  if (o.gen_len < 1) throw Error("", "--gen", "must be a positive integer, got " + std::to_string(o.gen_len));
-  CheckSramOption(o);
-  lmp::analysis::ValidateScenario(o.scenario);
-  const lmp::db::ModuleDb db = LoadDb(o);
-  const lmp::model::Model model = lmp::model::LoadModel(o.model);
-  const lmp::analysis::Plan plan = lmp::analysis::BuildPlan(model, db, o.scenario.profile);
-  const lmp::hardware::Catalog catalog = LoadHardware(o);
-  const lmp::hardware::Device& device = catalog.Get(o.hardware);
-  o.scenario = lmp::hardware::OnDevice(o.scenario, device);
+  const RequestSetup setup = LoadRequest(o);
+  const lmp::analysis::Plan& plan = setup.plan;
+  const lmp::hardware::Device& device = setup.catalog.Get(o.hardware);
   lmp::report::FitReport rep;
   rep.model_id = plan.model_id;
   rep.device = &device;
@@ -279,7 +287,7 @@ int RunFit(Options& o) {
   rep.request.capacity_bytes = device.dram_bytes;
   rep.result = solve_prompt ? lmp::hardware::LargestPrompt(plan, rep.request)
                             : lmp::hardware::LargestBatch(plan, rep.request);
-  rep.max_position_embeddings = lmp::analysis::MaxPositionEmbeddings(model);
+  rep.max_position_embeddings = lmp::analysis::MaxPositionEmbeddings(setup.model);
   o.format == "json" ? PrintJson(lmp::report::FitJson(rep)) : Print(lmp::report::FitText(rep));
   return 0;
 }
