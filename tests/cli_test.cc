@@ -395,7 +395,7 @@ INSTANTIATE_TEST_SUITE_P(
                  "peak for int8, needed by matmul operations; choose another --w-bits/--a-bits or another device, or add "
                  "the figure in a --hardware-file"},
         BadInput{"UnknownHardwareShow", "hardware show rtx5090",
-                 "lmp: error: --hardware: unknown device 'rtx5090' (did you mean 'rtx4090'?); 'lmp hardware list' "
+                 "lmp: error: hardware show: unknown device 'rtx5090' (did you mean 'rtx4090'?); 'lmp hardware list' "
                  "lists the catalog"},
         BadInput{"GenZero", "generate Llama-2-7b-hf --hardware h100 --gen 0",
                  "lmp: error: --gen: must be a positive integer, got 0"},

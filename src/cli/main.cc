@@ -199,7 +199,7 @@ int RunAnalyze(Options& o) {
 void SetupGenerate(CLI::App& cmd, Options& o) {
   cmd.add_option("MODEL", o.model, "catalog id (see 'lmp models') or architecture JSON path")->required();
   cmd.add_option("--batch", o.scenario.batch_size, "sequences per batch")->capture_default_str();
-  cmd.add_option("--prompt", o.scenario.prompt_len, "prompt tokens per sequence")->capture_default_str();
+  cmd.add_option("--prompt,--seq", o.scenario.prompt_len, "prompt tokens per sequence")->capture_default_str();
   cmd.add_option("--gen", o.gen_len, "tokens generated per sequence (the first comes from the prefill)")
       ->capture_default_str();
   cmd.add_option("--hardware", o.hardware, "device (see 'lmp hardware list')")->required();
@@ -436,7 +436,7 @@ int RunHardware(Options& o) {
                        : Print(lmp::report::HardwareListText(catalog));
     return 0;
   }
-  const lmp::hardware::Device& d = catalog.Get(o.hardware);
+  const lmp::hardware::Device& d = catalog.Get(o.hardware, "hardware show");
   o.format == "json" ? PrintJson(d.source) : Print(lmp::report::DeviceText(d));
   return 0;
 }

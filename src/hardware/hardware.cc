@@ -90,7 +90,7 @@ void Catalog::AddText(std::string_view text, const std::string& file) {
   }
 }
 
-const Device& Catalog::Get(std::string_view name) const {
+const Device& Catalog::Get(std::string_view name, const std::string& option) const {
   const std::string want = NormalizeName(name);
   std::vector<std::string> names;
   for (const Device& d : devices_) {
@@ -99,7 +99,7 @@ const Device& Catalog::Get(std::string_view name) const {
     names.push_back(d.name);
     names.insert(names.end(), d.aliases.begin(), d.aliases.end());
   }
-  throw Error("", "--hardware", "unknown device '" + std::string(name) + "'" + DidYouMean(name, names) +
+  throw Error("", option, "unknown device '" + std::string(name) + "'" + DidYouMean(name, names) +
                                     "; 'lmp hardware list' lists the catalog");
 }
 

@@ -53,8 +53,9 @@ class Catalog {
   void AddFile(const std::string& path);
 
   // By name or alias, case-insensitively, '-' '_' ' ' alike. Throws
-  // lmp::Error with a did-you-mean when nothing matches.
-  const Device& Get(std::string_view name) const;
+  // lmp::Error with a did-you-mean when nothing matches, placed at `option`
+  // (the command-line argument the name came from).
+  const Device& Get(std::string_view name, const std::string& option = "--hardware") const;
 
   const std::vector<Device>& devices() const { return devices_; }
 
