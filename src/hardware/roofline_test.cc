@@ -190,7 +190,8 @@ TEST(RooflineTest, FlashPrefillOnH100) {
   s = OnDevice(s, h);
   ASSERT_EQ(s.sram_bytes, 233'472);
   const Analysis a = analysis::Analyze(plan, s);
-  const RooflineOp& op = Roofline(plan, a.stages[0], h, s).ops[Index(plan, "model.layers.self_attn", "flash_attention")];
+  const RooflineStage stage = Roofline(plan, a.stages[0], h, s);
+  const RooflineOp& op = stage.ops[Index(plan, "model.layers.self_attn", "flash_attention")];
   EXPECT_EQ(op.bytes, 318'767'104);
   EXPECT_DOUBLE_EQ(op.intensity_flops_per_byte, 36'863'737'856.0 / 318'767'104.0);
   EXPECT_DOUBLE_EQ(op.compute_time_s, 36'863'737'856.0 / 989.4e12);
