@@ -348,6 +348,10 @@ TEST(CliTest, AnalyzeConfigDirectoryAndFile) {
   const Result i = Lmp("inspect tiny_config");
   ASSERT_EQ(i.exit_code, 0) << i.err;
   EXPECT_NE(i.out.find("kv_len = min({kv_len}, {sliding_window})"), std::string::npos) << i.out;
+  EXPECT_NE(i.out.find("    self_attn : transformers.models.mistral.modeling_mistral.MistralAttention  (counted as "
+                       "transformers.models.llama.modeling_llama.LlamaAttention)\n"),
+            std::string::npos)
+      << i.out;
 }
 
 // Every bad input: exit code 2 and one line naming the file and the place.

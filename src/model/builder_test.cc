@@ -136,6 +136,7 @@ TEST(BuilderTest, Llama2BuiltEqualsHandWritten) {
 TEST(BuilderTest, RealClassPaths) {
   const Plan plan = BuiltPlan("mistralai--Mistral-7B-v0.1");
   EXPECT_EQ(plan.layers[0].module, "transformers.models.llama.modeling_llama.LlamaForCausalLM");  // the DB entry
+  EXPECT_EQ(plan.layers[0].alias, "transformers.models.mistral.modeling_mistral.MistralForCausalLM");
   const Model m = LoadModel("mistralai/Mistral-7B-v0.1");
   EXPECT_EQ(m.layers[0].class_name, "transformers.models.mistral.modeling_mistral.MistralForCausalLM");
   const Layer& attn = m.layers[0].sub_layers[0].sub_layers[2].sub_layers[1];
