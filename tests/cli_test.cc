@@ -318,6 +318,42 @@ TEST(CliTest, FitDoesNotFitIsNotAnError) {
   }
 }
 
+// MODEL as a config.json: a catalog id, a model directory or the file itself.
+TEST(CliTest, ModelsListsBuiltConfigs) {
+  const Result r = Lmp("models");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (const char* id : {"meta-llama/Llama-2-7b-hf\n", "meta-llama/Llama-3.2-1B\n", "mistralai/Mistral-7B-v0.1\n",
+                         "Qwen/Qwen2-72B\n", "Qwen/Qwen2.5-7B\n"}) {
+    EXPECT_NE(r.out.find(id), std::string::npos) << id;
+  }
+  const Result a = Lmp("analyze qwen/QWEN2.5-7b --stage decode");
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  EXPECT_EQ(FirstLine(a.out), "Qwen/Qwen2.5-7B  (7,615,616,512 parameters)");
+}
+
+// tiny_config/config.json: mistral, h 64, I 128, 2 layers, 4 heads of 16,
+// 2 KV heads, vocab 100, sliding_window 32. Parameters:
+// 2 * (2*64*64 + 2*64*32 + 3*64*128 + 2*64) + 64 + 2*100*64 = 86,848.
+// At kv_len 64 a layer attends to 32 tokens: qk = 2 * 4 * 32 * 16 = 4,096.
+TEST(CliTest, AnalyzeConfigDirectoryAndFile) {
+  const Result d = Lmp("analyze tiny_config --stage decode --kv-len 64 --format csv");
+  ASSERT_EQ(d.exit_code, 0) << d.err;
+  EXPECT_NE(d.out.find("decode,model.layers.self_attn,qk_matmul,transformers.models.llama.modeling_llama."
+                       "LlamaAttention,matmul,2,4096,"),
+            std::string::npos)
+      << d.out;
+  const Result f = Lmp("analyze tiny_config/config.json --stage decode");
+  ASSERT_EQ(f.exit_code, 0) << f.err;
+  EXPECT_EQ(FirstLine(f.out), "tiny_config/config.json  (86,848 parameters)");
+  const Result i = Lmp("inspect tiny_config");
+  ASSERT_EQ(i.exit_code, 0) << i.err;
+  EXPECT_NE(i.out.find("kv_len = min({kv_len}, {sliding_window})"), std::string::npos) << i.out;
+  EXPECT_NE(i.out.find("    self_attn : transformers.models.mistral.modeling_mistral.MistralAttention  (counted as "
+                       "transformers.models.llama.modeling_llama.LlamaAttention)\n"),
+            std::string::npos)
+      << i.out;
+}
+
 // Every bad input: exit code 2 and one line naming the file and the place.
 struct BadInput {
   const char* name;
@@ -414,6 +450,21 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{"FitNoHardware", "fit Llama-2-7b-hf", "lmp: error: --hardware is required; see 'lmp --help'"},
         BadInput{"FitBadBits", "fit Llama-2-7b-hf --hardware h100 --kv-bits 0",
                  "lmp: error: --kv-bits: must be a bit width from 1 to 64, got 0"},
+        BadInput{"UnsupportedModelType", "analyze config_t5.json",
+                 "lmp: error: config_t5.json: /model_type: no builder for model_type 't5' (supported: llama, mistral, "
+                 "qwen2); write an architecture JSON for this model (docs/architecture.md) and pass its path"},
+        BadInput{"ConfigMissingKey", "inspect config_missing_key.json",
+                 "lmp: error: config_missing_key.json: /num_hidden_layers: missing required key; a config.json of "
+                 "this model_type needs it (see docs/models.md)"},
+        BadInput{"ConfigWrongType", "analyze config_wrong_type.json",
+                 "lmp: error: config_wrong_type.json: /num_attention_heads: must be a positive integer, got a string "
+                 "\"4\""},
+        BadInput{"DirectoryWithoutConfig", "analyze .",
+                 "lmp: error: .: a directory without config.json; give a model directory, a config.json, an "
+                 "architecture JSON or a catalog id ('lmp models')"},
+        BadInput{"UnknownBuiltModel", "analyze mistral-7b-v0.2",
+                 "lmp: error: mistral-7b-v0.2: no such file, and no catalog model has this id (did you mean "
+                 "'Mistral-7B-v0.1'?); 'lmp models' lists the catalog"},
         BadInput{"MissingFile", "analyze missing.json", "lmp: error: missing.json: no such file, and no catalog model has this "
                                          "id; 'lmp models' lists the catalog"}),
     [](const ::testing::TestParamInfo<BadInput>& info) { return std::string(info.param.name); });

@@ -1,5 +1,7 @@
 #include "analysis/plan.h"
 
+#include <algorithm>
+
 #include "analysis/environment.h"
 #include "analysis/scenario.h"
 #include "formula/compiler.h"
@@ -108,6 +110,9 @@ class PlanBuilder {
     pl.path = shown;
     pl.name = layer.name;
     pl.module = module.full_class_name;
+    if (std::find(module.aliases.begin(), module.aliases.end(), layer.class_name) != module.aliases.end()) {
+      pl.alias = layer.class_name;
+    }
     pl.depth = depth;
     pl.repeat = repeat;
     pl.count = count;

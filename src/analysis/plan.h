@@ -28,6 +28,10 @@ struct PlanLayer {
   std::string path;
   std::string name;
   std::string module;
+  // The class as the model names it, when that is one of the entry's
+  // aliases (a built Mistral layer: MistralAttention, counted by the
+  // LlamaAttention entry); empty otherwise.
+  std::string alias;
   int depth = 0;
   int64_t repeat = 1;
   int64_t count = 1;

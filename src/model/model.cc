@@ -1,8 +1,10 @@
 #include "model/model.h"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "formula/parser.h"
+#include "model/builder.h"
 #include "util/embedded.h"
 #include "util/error.h"
 #include "util/schema.h"
@@ -50,23 +52,30 @@ Layer ParseLayer(const Json& j, const std::string& file, const std::string& ptr)
 
 }  // namespace
 
-Model ParseModel(std::string_view text, const std::string& file) {
-  const Json doc = ParseJson(text, file);
+std::vector<std::pair<std::string, formula::Value>> NumericConfig(const Json& config) {
+  std::vector<std::pair<std::string, formula::Value>> out;
+  for (const auto& [k, v] : config.items()) {
+    if (v.is_number_integer()) {
+      out.emplace_back(k, formula::Value::Int(v.get<int64_t>()));
+    } else if (v.is_number_float()) {
+      out.emplace_back(k, formula::Value::Real(v.get<double>()));
+    } else if (v.is_boolean()) {
+      out.emplace_back(k, formula::Value::Int(v.get<bool>() ? 1 : 0));
+    }
+  }
+  return out;
+}
+
+Model ParseModel(std::string_view text, const std::string& file) { return ParseModelDoc(ParseJson(text, file), file); }
+
+Model ParseModelDoc(const Json& doc, const std::string& file) {
   ValidateAgainstSchema(doc, "schema/architecture.schema.json", file, "docs/architecture.md");
   Model m;
   m.file = file;
   m.id = doc["model_id"].get<std::string>();
   m.description = doc.value("description", "");
   m.config = doc["config"];
-  for (const auto& [k, v] : m.config.items()) {
-    if (v.is_number_integer()) {
-      m.numeric_config.emplace_back(k, formula::Value::Int(v.get<int64_t>()));
-    } else if (v.is_number_float()) {
-      m.numeric_config.emplace_back(k, formula::Value::Real(v.get<double>()));
-    } else if (v.is_boolean()) {
-      m.numeric_config.emplace_back(k, formula::Value::Int(v.get<bool>() ? 1 : 0));
-    }
-  }
+  m.numeric_config = NumericConfig(m.config);
   const Json& layers = doc["layers"];
   for (size_t i = 0; i < layers.size(); ++i) {
     m.layers.push_back(ParseLayer(layers[i], file, "/layers/" + std::to_string(i)));
@@ -77,19 +86,49 @@ Model ParseModel(std::string_view text, const std::string& file) {
 const std::vector<CatalogEntry>& Catalog() {
   static const std::vector<CatalogEntry> entries = [] {
     std::vector<CatalogEntry> out;
+    std::vector<std::string> seen;
     for (const EmbeddedFile& f : EmbeddedFilesUnder("models/")) {
       const Json doc = Json::parse(f.text);
-      out.push_back({doc["model_id"].get<std::string>(), doc.value("description", ""), std::string(f.path)});
+      out.push_back({doc["model_id"].get<std::string>(), doc.value("description", ""), std::string(f.path), false});
+      seen.push_back(ToLower(out.back().id));
+    }
+    for (const EmbeddedFile& f : EmbeddedFilesUnder("configs/")) {
+      // configs/org--name.json holds the config.json of Hugging Face org/name.
+      std::string id(f.path.substr(std::string_view("configs/").size()));
+      id = id.substr(0, id.size() - std::string_view(".json").size());
+      if (const size_t sep = id.find("--"); sep != std::string::npos) id.replace(sep, 2, "/");
+      if (std::find(seen.begin(), seen.end(), ToLower(id)) != seen.end()) continue;
+      const Json doc = Json::parse(f.text);
+      const std::string type = doc.value("model_type", "");
+      out.push_back({id, type + " config.json (built by the " + type + " builder)", std::string(f.path), true});
     }
     return out;
   }();
   return entries;
 }
 
+namespace {
+
+Model LoadFile(const std::string& path, const std::string& id) {
+  const Json doc = ParseJson(ReadFile(path), path);
+  if (IsHfConfig(doc)) return BuildFromConfig(doc, path, id);
+  return ParseModelDoc(doc, path);
+}
+
+}  // namespace
+
 Model LoadModel(std::string_view spec) {
   const std::string s(spec);
   std::error_code ec;
-  if (std::filesystem::is_regular_file(s, ec)) return ParseModel(ReadFile(s), s);
+  if (std::filesystem::is_directory(s, ec)) {
+    const std::string config = (std::filesystem::path(s) / "config.json").string();
+    if (!std::filesystem::is_regular_file(config, ec)) {
+      throw Error(s, "", "a directory without config.json; give a model directory, a config.json, an architecture "
+                         "JSON or a catalog id ('lmp models')");
+    }
+    return LoadFile(config, s);
+  }
+  if (std::filesystem::is_regular_file(s, ec)) return LoadFile(s, s);
   const std::string want = ToLower(spec);
   std::vector<std::string> ids;
   for (const CatalogEntry& e : Catalog()) {
@@ -97,7 +136,10 @@ Model LoadModel(std::string_view spec) {
     const size_t slash = id.find('/');
     if (id == want || (slash != std::string::npos && id.substr(slash + 1) == want)) {
       for (const EmbeddedFile& f : EmbeddedFiles()) {
-        if (f.path == e.path) return ParseModel(f.text, "<embedded>/" + e.path);
+        if (f.path != e.path) continue;
+        const std::string file = "<embedded>/" + e.path;
+        if (e.built) return BuildFromConfig(ParseJson(f.text, file), file, e.id);
+        return ParseModel(f.text, file);
       }
     }
     ids.push_back(e.id);

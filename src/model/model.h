@@ -39,15 +39,32 @@ struct Model {
 // Parses an architecture JSON; throws lmp::Error naming `file` and the place.
 Model ParseModel(std::string_view text, const std::string& file);
 
-// MODEL as the CLI takes it: a path to an architecture JSON, else a catalog
-// id (case-insensitive; the part after '/' alone also matches).
+// Parses an already-read architecture JSON document.
+Model ParseModelDoc(const Json& doc, const std::string& file);
+
+// The numeric config values (integers, doubles, booleans as 0/1) usable as
+// {name} in formulas; strings, nulls, arrays and objects are left out.
+std::vector<std::pair<std::string, formula::Value>> NumericConfig(const Json& config);
+
+// MODEL as the CLI takes it:
+//   - a path to an architecture JSON (it has "layers") or to a Hugging Face
+//     config.json (it has "model_type"), built by the builder for its
+//     model_type (model/builder.h);
+//   - a directory holding config.json;
+//   - else a catalog id (case-insensitive; the part after '/' alone also
+//     matches).
 Model LoadModel(std::string_view spec);
 
 struct CatalogEntry {
   std::string id;
   std::string description;
   std::string path;  // embedded data path
+  bool built = false;  // a config.json (configs/), built on load; else an architecture JSON (models/)
 };
+
+// The embedded catalog: the hand-written architectures (data/models/), then
+// the config.json files (data/configs/, named org--name.json after the
+// Hugging Face id) whose id no architecture already has.
 const std::vector<CatalogEntry>& Catalog();
 
 }  // namespace lmp::model

@@ -144,7 +144,8 @@ std::string InspectText(const analysis::Plan& plan, int64_t parameters) {
   std::string out = fmt::format("{}  ({} parameters)\n", plan.model_id, Grouped(parameters));
   for (const analysis::PlanLayer& l : plan.layers) {
     const std::string indent(2 * l.depth, ' ');
-    out += fmt::format("{}{} : {}", indent, l.name.empty() ? "(root)" : l.name, l.module);
+    out += fmt::format("{}{} : {}", indent, l.name.empty() ? "(root)" : l.name, l.alias.empty() ? l.module : l.alias);
+    if (!l.alias.empty()) out += fmt::format("  (counted as {})", l.module);
     if (l.repeat > 1) out += fmt::format("  x{}", l.repeat);
     if (l.params_const && l.params > 0) out += fmt::format("  [{} params each]", Grouped(l.params));
     out += "\n";

@@ -1,0 +1,66 @@
+#include "model/builder.h"
+
+#include <algorithm>
+
+#include "formula/parser.h"
+#include "model/config_reader.h"
+#include "model/llama_builder.h"
+#include "util/error.h"
+#include "util/suggest.h"
+
+namespace lmp::model {
+
+bool IsHfConfig(const Json& doc) { return doc.is_object() && doc.contains("model_type") && !doc.contains("layers"); }
+
+std::vector<std::string> SupportedModelTypes() {
+  std::vector<std::string> out;
+  for (std::string_view t : LlamaLikeModelTypes()) out.emplace_back(t);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+Model BuildFromConfig(const Json& config, const std::string& file, const std::string& id) {
+  const ConfigReader c(config, file);
+  const std::string type = c.OptionalString("model_type", "");
+  const std::vector<std::string> types = SupportedModelTypes();
+  if (std::find(types.begin(), types.end(), type) == types.end()) {
+    std::string list;
+    for (const std::string& t : types) list += (list.empty() ? "" : ", ") + t;
+    throw c.At("model_type", "no builder for model_type '" + type + "'" + DidYouMean(type, types) +
+                                 " (supported: " + list +
+                                 "); write an architecture JSON for this model (docs/architecture.md) and pass its path");
+  }
+  Model m;
+  m.id = id;
+  m.file = file;
+  m.description = type + " config.json, built by the " + type + " builder";
+  m.config = config;
+  m.numeric_config = NumericConfig(config);
+  m.layers = BuildLlamaLike(type, c);
+  AssignPointers(m.layers);
+  return m;
+}
+
+Layer MakeLayer(std::string name, std::string class_name,
+                const std::vector<std::pair<std::string, std::string>>& parameters,
+                std::optional<std::vector<Layer>> sub_layers, const std::string& repeat) {
+  Layer l;
+  l.name = std::move(name);
+  l.class_name = std::move(class_name);
+  if (!repeat.empty()) l.repeat = formula::Parse(repeat);
+  for (const auto& [k, v] : parameters) l.parameters.emplace_back(k, formula::Parse(v));
+  if (sub_layers) {
+    l.composite = true;
+    l.sub_layers = std::move(*sub_layers);
+  }
+  return l;
+}
+
+void AssignPointers(std::vector<Layer>& layers, const std::string& prefix) {
+  for (size_t i = 0; i < layers.size(); ++i) {
+    layers[i].pointer = prefix + "/" + std::to_string(i);
+    AssignPointers(layers[i].sub_layers, layers[i].pointer + "/sub_layers");
+  }
+}
+
+}  // namespace lmp::model

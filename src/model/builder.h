@@ -1,0 +1,42 @@
+#ifndef LMP_MODEL_BUILDER_H_
+#define LMP_MODEL_BUILDER_H_
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "model/model.h"
+#include "util/json_file.h"
+
+namespace lmp::model {
+
+// True if `doc` is a Hugging Face config.json rather than an architecture
+// JSON: it has "model_type" and no "layers".
+bool IsHfConfig(const Json& doc);
+
+// The model_type values a builder exists for, sorted.
+std::vector<std::string> SupportedModelTypes();
+
+// Builds the standard model representation from a config.json: the same
+// Model/Layer tree an architecture JSON parses to, with the real
+// transformers class paths, and `config` kept verbatim. `file` names the
+// config in errors; `id` is the model id shown in reports. Throws
+// lmp::Error naming the file and the key (JSON pointer) for an unsupported
+// model_type, a missing required key or a wrong type.
+Model BuildFromConfig(const Json& config, const std::string& file, const std::string& id);
+
+// For builders: one layer with its formulas given as text. `sub_layers`
+// present (even empty) makes it composite; an empty `repeat` means 1.
+Layer MakeLayer(std::string name, std::string class_name,
+                const std::vector<std::pair<std::string, std::string>>& parameters,
+                std::optional<std::vector<Layer>> sub_layers = std::nullopt, const std::string& repeat = "");
+
+// Sets every layer's pointer to where it would sit in the equivalent
+// architecture JSON ("/layers/0/sub_layers/2"), so an error in a built
+// model points into the tree `lmp inspect` shows.
+void AssignPointers(std::vector<Layer>& layers, const std::string& prefix = "/layers");
+
+}  // namespace lmp::model
+
+#endif  // LMP_MODEL_BUILDER_H_

@@ -1,0 +1,266 @@
+#include "model/builder.h"
+
+#include <filesystem>
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+#include "analysis/analyze.h"
+#include "analysis/footprint.h"
+#include "util/embedded.h"
+#include "util/error.h"
+
+namespace lmp::model {
+namespace {
+
+using analysis::Analysis;
+using analysis::Plan;
+using analysis::Scenario;
+using analysis::Stage;
+
+const db::ModuleDb& Db() {
+  static const db::ModuleDb db = db::ModuleDb::Embedded();
+  return db;
+}
+
+Json EmbeddedConfig(const std::string& name) {
+  for (const EmbeddedFile& f : EmbeddedFiles()) {
+    if (f.path == "configs/" + name + ".json") return Json::parse(f.text);
+  }
+  ADD_FAILURE() << "no embedded config " << name;
+  return Json::object();
+}
+
+// Built straight from the embedded config.json, even where the catalog
+// prefers a hand-written architecture (Llama-2).
+Plan BuiltPlan(const std::string& name) {
+  return analysis::BuildPlan(BuildFromConfig(EmbeddedConfig(name), name, name), Db(), "fused");
+}
+
+int64_t Parameters(const std::string& name) { return analysis::Evaluator(BuiltPlan(name)).Parameters(Scenario{}); }
+
+analysis::Metrics Op(const Plan& plan, const analysis::StageResult& st, const std::string& layer,
+                     const std::string& op) {
+  for (size_t i = 0; i < plan.ops.size(); ++i) {
+    if (plan.ops[i].layer == layer && plan.ops[i].op == op) return st.ops[i];
+  }
+  ADD_FAILURE() << "no operation " << layer << "." << op;
+  return {};
+}
+
+analysis::StageResult Decode(const Plan& plan, int64_t kv_len) {
+  Scenario s;
+  s.stages = {Stage::kDecode};
+  s.decode_kv_len = kv_len;
+  return Analyze(plan, s).stages[0];
+}
+
+// Parameter counts, by hand from each config.json. With h hidden_size,
+// I intermediate_size, L layers, H heads, K KV heads, d head_dim
+// (h / H unless given), V vocab_size:
+//   per layer = q h*H*d + k,v 2*h*K*d + o H*d*h + MLP 3*h*I + 2 norms 2*h
+//               (+ qwen2 q/k/v biases H*d + 2*K*d)
+//   total     = L * per layer + final norm h + embedding V*h + lm_head V*h
+//               (lm_head not counted when tie_word_embeddings).
+TEST(BuilderTest, ParameterCountsLlama2) {
+  // 7b: h 4096, I 11008, L 32, H=K 32, V 32000:
+  //   32 * (4*4096^2 + 3*4096*11008 + 2*4096) + 4096 + 2*32000*4096
+  EXPECT_EQ(Parameters("meta-llama--Llama-2-7b-hf"), 6'738'415'616);
+  // 13b: h 5120, I 13824, L 40, H=K 40, V 32000.
+  EXPECT_EQ(Parameters("meta-llama--Llama-2-13b-hf"), 13'015'864'320);
+  // 70b: h 8192, I 28672, L 80, H 64, K 8 (k,v 8192*1024 each), V 32000.
+  EXPECT_EQ(Parameters("meta-llama--Llama-2-70b-hf"), 68'976'648'192);
+}
+
+TEST(BuilderTest, ParameterCountsLlama3) {
+  // 8B (3 and 3.1 alike): h 4096, I 14336, L 32, H 32, K 8, V 128256:
+  //   32 * (2*4096^2 + 2*4096*1024 + 3*4096*14336 + 2*4096) + 4096 + 2*128256*4096
+  EXPECT_EQ(Parameters("meta-llama--Meta-Llama-3-8B"), 8'030'261'248);
+  EXPECT_EQ(Parameters("meta-llama--Llama-3.1-8B"), 8'030'261'248);
+  // 70B: h 8192, I 28672, L 80, H 64, K 8, V 128256.
+  EXPECT_EQ(Parameters("meta-llama--Meta-Llama-3-70B"), 70'553'706'496);
+  // 405B: h 16384, I 53248, L 126, H 128, K 8, V 128256.
+  EXPECT_EQ(Parameters("meta-llama--Llama-3.1-405B"), 405'853'388'800);
+  // 3.2-1B: h 2048, I 8192, L 16, H 32, K 8, d 64 (given), V 128256, tied:
+  //   16 * (2*2048*2048 + 2*2048*512 + 3*2048*8192 + 2*2048) + 2048 + 128256*2048
+  EXPECT_EQ(Parameters("meta-llama--Llama-3.2-1B"), 1'235'814'400);
+}
+
+TEST(BuilderTest, ParameterCountsMistralAndQwen2) {
+  // Mistral-7B-v0.1: h 4096, I 14336, L 32, H 32, K 8, V 32000.
+  EXPECT_EQ(Parameters("mistralai--Mistral-7B-v0.1"), 7'241'732'096);
+  // Qwen2.5-7B: h 3584, I 18944, L 28, H 28, K 4 (d 128), V 152064, biases
+  // 3584 + 2*512 per layer:
+  //   28 * (2*3584^2 + 2*3584*512 + 3*3584*18944 + 2*3584 + 4608) + 3584 + 2*152064*3584
+  EXPECT_EQ(Parameters("Qwen--Qwen2.5-7B"), 7'615'616'512);
+  // Qwen2-72B: h 8192, I 29568, L 80, H 64, K 8, V 152064, biases 8192 + 2*1024.
+  EXPECT_EQ(Parameters("Qwen--Qwen2-72B"), 72'706'203'648);
+}
+
+TEST(BuilderTest, EveryCatalogModelLoadsAndPlans) {
+  for (const CatalogEntry& e : Catalog()) {
+    EXPECT_NO_THROW(analysis::BuildPlan(LoadModel(e.id), Db(), "fused")) << e.id;
+  }
+  // Eight llama, one mistral, two qwen2 configs; Llama-2 is served by its
+  // hand-written architecture, so three ids are not repeated.
+  EXPECT_EQ(Catalog().size(), 11u);
+}
+
+TEST(BuilderTest, CatalogPrefersHandWrittenArchitectures) {
+  for (const CatalogEntry& e : Catalog()) {
+    if (e.id.rfind("meta-llama/Llama-2-", 0) == 0) {
+      EXPECT_FALSE(e.built) << e.id;
+    }
+  }
+  EXPECT_TRUE(LoadModel("mistral-7b-v0.1").file.ends_with("configs/mistralai--Mistral-7B-v0.1.json"));
+  EXPECT_EQ(LoadModel("QWEN/qwen2.5-7b").id, "Qwen/Qwen2.5-7B");
+}
+
+// The builder reproduces the hand-written Llama-2-7b architecture: same
+// layers, classes, repeats and parameter formulas, so the same figures.
+TEST(BuilderTest, Llama2BuiltEqualsHandWritten) {
+  const Plan built = BuiltPlan("meta-llama--Llama-2-7b-hf");
+  const Plan hand = analysis::BuildPlan(LoadModel("meta-llama/Llama-2-7b-hf"), Db(), "fused");
+  ASSERT_EQ(built.layers.size(), hand.layers.size());
+  for (size_t i = 0; i < hand.layers.size(); ++i) {
+    EXPECT_EQ(built.layers[i].path, hand.layers[i].path);
+    EXPECT_EQ(built.layers[i].module, hand.layers[i].module);
+    EXPECT_EQ(built.layers[i].repeat, hand.layers[i].repeat);
+    EXPECT_EQ(built.layers[i].parameters, hand.layers[i].parameters) << hand.layers[i].path;
+  }
+  const Analysis a = Analyze(built, Scenario{}), b = Analyze(hand, Scenario{});
+  EXPECT_EQ(a.stages[0].totals, b.stages[0].totals);
+  EXPECT_EQ(a.stages[1].totals, b.stages[1].totals);
+}
+
+TEST(BuilderTest, RealClassPaths) {
+  const Plan plan = BuiltPlan("mistralai--Mistral-7B-v0.1");
+  EXPECT_EQ(plan.layers[0].module, "transformers.models.llama.modeling_llama.LlamaForCausalLM");  // the DB entry
+  EXPECT_EQ(plan.layers[0].alias, "transformers.models.mistral.modeling_mistral.MistralForCausalLM");
+  const Model m = LoadModel("mistralai/Mistral-7B-v0.1");
+  EXPECT_EQ(m.layers[0].class_name, "transformers.models.mistral.modeling_mistral.MistralForCausalLM");
+  const Layer& attn = m.layers[0].sub_layers[0].sub_layers[2].sub_layers[1];
+  EXPECT_EQ(attn.class_name, "transformers.models.mistral.modeling_mistral.MistralAttention");
+  EXPECT_EQ(LoadModel("Qwen2.5-7B").layers[0].sub_layers[0].sub_layers[2].class_name,
+            "transformers.models.qwen2.modeling_qwen2.Qwen2DecoderLayer");
+}
+
+// Mistral-7B attends to at most sliding_window = 4096 tokens: past the
+// window a decode step's attention costs no more, and the KV cache holds
+// 4096 tokens.
+TEST(BuilderTest, MistralSlidingWindowCapsAttention) {
+  const Plan plan = BuiltPlan("mistralai--Mistral-7B-v0.1");
+  const auto at2k = Decode(plan, 2048), at4k = Decode(plan, 4096), at8k = Decode(plan, 8192);
+  const std::string attn = "model.layers.self_attn";
+  // 2 * 32 heads * 1 * 4096 * 128.
+  EXPECT_EQ(Op(plan, at4k, attn, "qk_matmul")[db::kFlops], 2LL * 32 * 4096 * 128);
+  EXPECT_EQ(Op(plan, at8k, attn, "qk_matmul")[db::kFlops], Op(plan, at4k, attn, "qk_matmul")[db::kFlops]);
+  EXPECT_EQ(Op(plan, at8k, attn, "sv_matmul"), Op(plan, at4k, attn, "sv_matmul"));
+  EXPECT_LT(Op(plan, at2k, attn, "qk_matmul")[db::kFlops], Op(plan, at4k, attn, "qk_matmul")[db::kFlops]);
+  // KV cache: 32 layers * 2 (K, V) * 8 heads * 128 * 2 bytes * 4096 tokens.
+  Scenario s;
+  EXPECT_EQ(analysis::MemoryFootprint(plan, s, 8192).kv_cache_bytes, 32LL * 2 * 8 * 128 * 2 * 4096);
+}
+
+TEST(BuilderTest, Qwen2WindowOnlyWhenUsed) {
+  // Qwen2.5-7B: use_sliding_window false, so attention grows with kv_len.
+  const Plan plan = BuiltPlan("Qwen--Qwen2.5-7B");
+  const std::string attn = "model.layers.self_attn";
+  EXPECT_EQ(Op(plan, Decode(plan, 8192), attn, "qk_matmul")[db::kFlops],
+            2 * Op(plan, Decode(plan, 4096), attn, "qk_matmul")[db::kFlops]);
+  // With use_sliding_window, layers from max_window_layers on are windowed.
+  Json c = EmbeddedConfig("Qwen--Qwen2.5-7B");
+  c["use_sliding_window"] = true;
+  c["sliding_window"] = 4096;
+  c["max_window_layers"] = 20;
+  const Plan windowed = analysis::BuildPlan(BuildFromConfig(c, "c.json", "c"), Db(), "fused");
+  const auto at8k = Decode(windowed, 8192);
+  EXPECT_EQ(Op(windowed, at8k, "model.sliding_layers.self_attn", "qk_matmul")[db::kFlops],
+            2LL * 28 * 4096 * 128);
+  EXPECT_EQ(Op(windowed, at8k, "model.layers.self_attn", "qk_matmul")[db::kFlops], 2LL * 28 * 8192 * 128);
+  for (const auto& l : windowed.layers) {
+    if (l.path == "model.layers") EXPECT_EQ(l.repeat, 20);
+    if (l.path == "model.sliding_layers") EXPECT_EQ(l.repeat, 8);
+  }
+  EXPECT_EQ(analysis::Evaluator(windowed).Parameters(Scenario{}), 7'615'616'512);
+}
+
+// qwen2's q/k/v projections have biases (o_proj has none): the bias is read
+// (at activation precision) and added.
+TEST(BuilderTest, Qwen2QProjReadsItsBias) {
+  const Plan plan = BuiltPlan("Qwen--Qwen2.5-7B");
+  const auto dec = Decode(plan, 1024);
+  // 3584 x 3584 weights at 2 bytes plus 3584 bias values at 2 bytes.
+  EXPECT_EQ(Op(plan, dec, "model.layers.self_attn.q_proj", "linear")[db::kReadsWeights],
+            3584LL * 3584 * 2 + 3584 * 2);
+  EXPECT_EQ(Op(plan, dec, "model.layers.self_attn.q_proj", "linear")[db::kFlops], 2LL * 3584 * 3584 + 3584);
+  EXPECT_EQ(Op(plan, dec, "model.layers.self_attn.o_proj", "linear")[db::kReadsWeights], 3584LL * 3584 * 2);
+}
+
+// tie_word_embeddings: lm_head reads the shared table but owns no parameters.
+TEST(BuilderTest, TiedLmHeadReadsButDoesNotOwnItsWeight) {
+  const Plan plan = BuiltPlan("meta-llama--Llama-3.2-1B");
+  for (const auto& l : plan.layers) {
+    if (l.path == "lm_head") EXPECT_EQ(l.params, 0);
+    if (l.path == "model.embed_tokens") EXPECT_EQ(l.params, 128256LL * 2048);
+  }
+  EXPECT_EQ(Op(plan, Decode(plan, 16), "lm_head", "linear")[db::kReadsWeights], 128256LL * 2048 * 2);
+}
+
+TEST(BuilderTest, HeadDimAndKvHeadsDefaults) {
+  Json c = {{"model_type", "llama"}, {"hidden_size", 64}, {"intermediate_size", 128},
+            {"num_hidden_layers", 2}, {"num_attention_heads", 4}, {"vocab_size", 100}};
+  // No num_key_value_heads: MHA; no head_dim: 64 / 4 = 16.
+  // 2 * (4*64*64 + 3*64*128 + 2*64) + 64 + 2*100*64
+  EXPECT_EQ(analysis::Evaluator(analysis::BuildPlan(BuildFromConfig(c, "c.json", "c"), Db(), "fused"))
+                .Parameters(Scenario{}),
+            2 * (4 * 64 * 64 + 3 * 64 * 128 + 2 * 64) + 64 + 2 * 100 * 64);
+  c["head_dim"] = 8;  // q: 64 -> 32, k,v: 64 -> 32, o: 32 -> 64
+  c["num_key_value_heads"] = 2;  // k, v: 64 -> 16
+  EXPECT_EQ(analysis::Evaluator(analysis::BuildPlan(BuildFromConfig(c, "c.json", "c"), Db(), "fused"))
+                .Parameters(Scenario{}),
+            2 * (2 * 64 * 32 + 2 * 64 * 16 + 3 * 64 * 128 + 2 * 64) + 64 + 2 * 100 * 64);
+}
+
+std::string ErrorOf(const Json& c) {
+  try {
+    BuildFromConfig(c, "config.json", "x");
+  } catch (const Error& e) {
+    return e.Line();
+  }
+  return "no error";
+}
+
+TEST(BuilderTest, ErrorsNameTheFileAndKey) {
+  Json c = EmbeddedConfig("meta-llama--Llama-3.1-8B");
+  c.erase("num_hidden_layers");
+  EXPECT_EQ(ErrorOf(c), "config.json: /num_hidden_layers: missing required key; a config.json of this model_type "
+                        "needs it (see docs/models.md)");
+  c = EmbeddedConfig("meta-llama--Llama-3.1-8B");
+  c["hidden_size"] = "4096";
+  EXPECT_EQ(ErrorOf(c), "config.json: /hidden_size: must be a positive integer, got a string \"4096\"");
+  c = EmbeddedConfig("meta-llama--Llama-3.1-8B");
+  c["tie_word_embeddings"] = 1;
+  EXPECT_EQ(ErrorOf(c), "config.json: /tie_word_embeddings: must be true or false, got an integer 1");
+  c = EmbeddedConfig("meta-llama--Llama-3.1-8B");
+  c["hidden_act"] = "gelu";
+  EXPECT_EQ(ErrorOf(c), "config.json: /hidden_act: the llama builder models hidden_act \"silu\" only, got \"gelu\"; "
+                        "write an architecture JSON (docs/architecture.md)");
+  c["model_type"] = "lama";
+  EXPECT_EQ(ErrorOf(c), "config.json: /model_type: no builder for model_type 'lama' (did you mean 'llama'?) "
+                        "(supported: llama, mistral, qwen2); write an architecture JSON for this model "
+                        "(docs/architecture.md) and pass its path");
+}
+
+TEST(BuilderTest, LoadsADirectoryWithConfigJson) {
+  const std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) / "lmp_builder_dir";
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "config.json") << EmbeddedConfig("mistralai--Mistral-7B-v0.1").dump();
+  const Model m = LoadModel(dir.string());
+  EXPECT_EQ(m.file, (dir / "config.json").string());
+  EXPECT_EQ(analysis::Evaluator(analysis::BuildPlan(m, Db(), "fused")).Parameters(Scenario{}), 7'241'732'096);
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace lmp::model
