@@ -179,8 +179,12 @@ TEST(BuilderTest, Qwen2WindowOnlyWhenUsed) {
             2LL * 28 * 4096 * 128);
   EXPECT_EQ(Op(windowed, at8k, "model.layers.self_attn", "qk_matmul")[db::kFlops], 2LL * 28 * 8192 * 128);
   for (const auto& l : windowed.layers) {
-    if (l.path == "model.layers") EXPECT_EQ(l.repeat, 20);
-    if (l.path == "model.sliding_layers") EXPECT_EQ(l.repeat, 8);
+    if (l.path == "model.layers") {
+      EXPECT_EQ(l.repeat, 20);
+    }
+    if (l.path == "model.sliding_layers") {
+      EXPECT_EQ(l.repeat, 8);
+    }
   }
   EXPECT_EQ(analysis::Evaluator(windowed).Parameters(Scenario{}), 7'615'616'512);
 }
@@ -201,8 +205,12 @@ TEST(BuilderTest, Qwen2QProjReadsItsBias) {
 TEST(BuilderTest, TiedLmHeadReadsButDoesNotOwnItsWeight) {
   const Plan plan = BuiltPlan("meta-llama--Llama-3.2-1B");
   for (const auto& l : plan.layers) {
-    if (l.path == "lm_head") EXPECT_EQ(l.params, 0);
-    if (l.path == "model.embed_tokens") EXPECT_EQ(l.params, 128256LL * 2048);
+    if (l.path == "lm_head") {
+      EXPECT_EQ(l.params, 0);
+    }
+    if (l.path == "model.embed_tokens") {
+      EXPECT_EQ(l.params, 128256LL * 2048);
+    }
   }
   EXPECT_EQ(Op(plan, Decode(plan, 16), "lm_head", "linear")[db::kReadsWeights], 128256LL * 2048 * 2);
 }

@@ -96,7 +96,12 @@ const std::vector<CatalogEntry>& Catalog() {
       // configs/org--name.json holds the config.json of Hugging Face org/name.
       std::string id(f.path.substr(std::string_view("configs/").size()));
       id = id.substr(0, id.size() - std::string_view(".json").size());
-      if (const size_t sep = id.find("--"); sep != std::string::npos) id.replace(sep, 2, "/");
+      if (const size_t sep = id.find("--"); sep != std::string::npos) {
+        std::string org_slash_name = id.substr(0, sep);
+        org_slash_name += '/';
+        org_slash_name.append(id, sep + 2);
+        id = std::move(org_slash_name);
+      }
       if (std::find(seen.begin(), seen.end(), ToLower(id)) != seen.end()) continue;
       const Json doc = Json::parse(f.text);
       const std::string type = doc.value("model_type", "");
