@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "analysis/testing.h"
 #include "analysis/module_eval.h"
 #include "model/model.h"
 #include "util/error.h"
@@ -16,21 +17,11 @@ using db::kReadsWeights;
 using db::kWritesActivations;
 using db::kWritesKvCache;
 
-const db::ModuleDb& Db() {
-  static const db::ModuleDb db = db::ModuleDb::Embedded();
-  return db;
-}
+const db::ModuleDb& Db() { return analysis::testing::EmbeddedDb(); }
 
 Plan PlanFor(const std::string& id) { return BuildPlan(model::LoadModel(id), Db(), "fused"); }
 
-// The per-instance figures of one operation in one stage.
-Metrics Op(const Plan& plan, const StageResult& st, const std::string& layer, const std::string& op) {
-  for (size_t i = 0; i < plan.ops.size(); ++i) {
-    if (plan.ops[i].layer == layer && plan.ops[i].op == op) return st.ops[i];
-  }
-  ADD_FAILURE() << "no operation " << layer << "." << op;
-  return {};
-}
+constexpr auto Op = analysis::testing::OpFigures;
 
 int64_t Count(const Plan& plan, const std::string& layer, const std::string& op) {
   for (const PlanOp& o : plan.ops) {

@@ -10,6 +10,7 @@
 //   reads.activations = writes.activations = B S H d a_bytes (Q in, O out).
 #include <gtest/gtest.h>
 
+#include "analysis/testing.h"
 #include "analysis/analyze.h"
 #include "analysis/module_eval.h"
 #include "model/model.h"
@@ -24,10 +25,7 @@ using db::kReadsWeights;
 using db::kWritesActivations;
 using db::kWritesKvCache;
 
-const db::ModuleDb& Db() {
-  static const db::ModuleDb db = db::ModuleDb::Embedded();
-  return db;
-}
+const db::ModuleDb& Db() { return analysis::testing::EmbeddedDb(); }
 
 Plan PlanFor(const std::string& id, const std::string& profile) {
   return BuildPlan(model::LoadModel(id), Db(), profile);

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "analysis/testing.h"
 #include "analysis/analyze.h"
 #include "analysis/footprint.h"
 #include "util/embedded.h"
@@ -18,10 +19,7 @@ using analysis::Plan;
 using analysis::Scenario;
 using analysis::Stage;
 
-const db::ModuleDb& Db() {
-  static const db::ModuleDb db = db::ModuleDb::Embedded();
-  return db;
-}
+const db::ModuleDb& Db() { return analysis::testing::EmbeddedDb(); }
 
 Json EmbeddedConfig(const std::string& name) {
   for (const EmbeddedFile& f : EmbeddedFiles()) {
@@ -39,14 +37,7 @@ Plan BuiltPlan(const std::string& name) {
 
 int64_t Parameters(const std::string& name) { return analysis::Evaluator(BuiltPlan(name)).Parameters(Scenario{}); }
 
-analysis::Metrics Op(const Plan& plan, const analysis::StageResult& st, const std::string& layer,
-                     const std::string& op) {
-  for (size_t i = 0; i < plan.ops.size(); ++i) {
-    if (plan.ops[i].layer == layer && plan.ops[i].op == op) return st.ops[i];
-  }
-  ADD_FAILURE() << "no operation " << layer << "." << op;
-  return {};
-}
+constexpr auto Op = analysis::testing::OpFigures;
 
 analysis::StageResult Decode(const Plan& plan, int64_t kv_len) {
   Scenario s;

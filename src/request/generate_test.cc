@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "analysis/testing.h"
 #include "analysis/analyze.h"
 #include "hardware/roofline.h"
 #include "model/model.h"
@@ -16,10 +17,7 @@ using analysis::Plan;
 using analysis::Scenario;
 using analysis::Stage;
 
-const db::ModuleDb& Db() {
-  static const db::ModuleDb db = db::ModuleDb::Embedded();
-  return db;
-}
+const db::ModuleDb& Db() { return analysis::testing::EmbeddedDb(); }
 
 const hardware::Device& Device(const std::string& name) {
   static const hardware::Catalog c = hardware::Catalog::Embedded();
