@@ -9,12 +9,37 @@
 #include "util/suggest.h"
 
 namespace lmp::model {
+namespace {
+
+// One entry per builder file: the model_type values it handles and the
+// function that builds them. A new family is one more row.
+struct FamilyBuilder {
+  std::vector<std::string_view> (*model_types)();
+  std::vector<Layer> (*build)(std::string_view model_type, const ConfigReader& config);
+};
+
+constexpr FamilyBuilder kBuilders[] = {
+    {LlamaLikeModelTypes, BuildLlamaLike},
+};
+
+const FamilyBuilder* BuilderFor(std::string_view model_type) {
+  for (const FamilyBuilder& b : kBuilders) {
+    for (std::string_view t : b.model_types()) {
+      if (t == model_type) return &b;
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace
 
 bool IsHfConfig(const Json& doc) { return doc.is_object() && doc.contains("model_type") && !doc.contains("layers"); }
 
 std::vector<std::string> SupportedModelTypes() {
   std::vector<std::string> out;
-  for (std::string_view t : LlamaLikeModelTypes()) out.emplace_back(t);
+  for (const FamilyBuilder& b : kBuilders) {
+    for (std::string_view t : b.model_types()) out.emplace_back(t);
+  }
   std::sort(out.begin(), out.end());
   return out;
 }
@@ -22,8 +47,9 @@ std::vector<std::string> SupportedModelTypes() {
 Model BuildFromConfig(const Json& config, const std::string& file, const std::string& id) {
   const ConfigReader c(config, file);
   const std::string type = c.OptionalString("model_type", "");
-  const std::vector<std::string> types = SupportedModelTypes();
-  if (std::find(types.begin(), types.end(), type) == types.end()) {
+  const FamilyBuilder* builder = BuilderFor(type);
+  if (builder == nullptr) {
+    const std::vector<std::string> types = SupportedModelTypes();
     std::string list;
     for (const std::string& t : types) list += (list.empty() ? "" : ", ") + t;
     throw c.At("model_type", "no builder for model_type '" + type + "'" + DidYouMean(type, types) +
@@ -36,7 +62,7 @@ Model BuildFromConfig(const Json& config, const std::string& file, const std::st
   m.description = type + " config.json, built by the " + type + " builder";
   m.config = config;
   m.numeric_config = NumericConfig(config);
-  m.layers = BuildLlamaLike(type, c);
+  m.layers = builder->build(type, c);
   AssignPointers(m.layers);
   return m;
 }
