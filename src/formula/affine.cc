@@ -57,9 +57,44 @@ bool Whole(const Value& v, int64_t* out) {
   return true;
 }
 
+double At(const AffineValue& v, int64_t x) { return v.base.AsDouble() + v.slope.AsDouble() * static_cast<double>(x); }
+
+// min or max of affine arguments, at least one depending on x, over `range`:
+// the argument that wins at both ends wins throughout. Otherwise records the
+// crossings inside the range and gives up.
+AffineValue MinMax(Func f, const AffineValue* args, int argc, const AffineRange& range,
+                   std::vector<int64_t>* breakpoints) {
+  for (int k = 0; k < argc; ++k) {
+    if (!args[k].affine) return NonAffine();
+  }
+  const bool is_min = f == Func::kMin;
+  auto beats = [&](double a, double b) { return is_min ? a <= b : a >= b; };
+  for (int k = 0; k < argc; ++k) {
+    bool wins = true;
+    for (int j = 0; j < argc && wins; ++j) {
+      wins = beats(At(args[k], range.lo), At(args[j], range.lo)) && beats(At(args[k], range.hi), At(args[j], range.hi));
+    }
+    if (wins) return args[k];
+  }
+  if (breakpoints != nullptr) {
+    for (int k = 0; k < argc; ++k) {
+      for (int j = k + 1; j < argc; ++j) {
+        const double ds = args[k].slope.AsDouble() - args[j].slope.AsDouble();
+        if (ds == 0) continue;
+        const double cross = (args[j].base.AsDouble() - args[k].base.AsDouble()) / ds;
+        if (cross >= static_cast<double>(range.lo) && cross < static_cast<double>(range.hi)) {
+          breakpoints->push_back(static_cast<int64_t>(std::floor(cross)));
+        }
+      }
+    }
+  }
+  return NonAffine();
+}
+
 }  // namespace
 
-std::vector<AffineValue> AnalyzeAffine(const Program& program, const std::vector<Value>& inputs, uint32_t var_slot) {
+std::vector<AffineValue> AnalyzeAffine(const Program& program, const std::vector<Value>& inputs, uint32_t var_slot,
+                                       const AffineRange* range, std::vector<int64_t>* breakpoints) {
   std::vector<AffineValue> slots(program.num_slots, Constant(Value::Int(0)));
   for (uint32_t k = 0; k < inputs.size() && k < slots.size(); ++k) slots[k] = Constant(inputs[k]);
   if (var_slot < slots.size()) slots[var_slot] = {true, Value::Int(0), Value::Int(1)};
@@ -103,6 +138,8 @@ std::vector<AffineValue> AnalyzeAffine(const Program& program, const std::vector
         if (constant) {
           r = Constant(Value::Int(0));
           if (ApplyFunc(in.func, args.data(), in.argc, &r.base) != Status::kOk) r = NonAffine();
+        } else if (range != nullptr && (in.func == Func::kMin || in.func == Func::kMax)) {
+          r = MinMax(in.func, &stack[first], in.argc, *range, breakpoints);
         }
         stack.resize(first);
         stack.push_back(r);

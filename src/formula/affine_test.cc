@@ -27,15 +27,16 @@ class TwoInputs : public Environment {
   Scope globals_;
 };
 
-// The affine form of `text` with n = 6.
-AffineValue Form(const std::string& text) {
+// The affine form of `text` with n = 6, for x in `range` when given.
+AffineValue Form(const std::string& text, const AffineRange* range = nullptr,
+                 std::vector<int64_t>* breakpoints = nullptr) {
   TwoInputs env;
   Compiler c(env);
   c.ReserveInputs(2);
   const uint32_t out = c.NewSlot();
   c.EmitInto(Parse(text), Scope(), "test", out);
   const Program p = c.Finish();
-  return AnalyzeAffine(p, {Value::Int(0), Value::Int(6)}, 0)[out];
+  return AnalyzeAffine(p, {Value::Int(0), Value::Int(6)}, 0, range, breakpoints)[out];
 }
 
 TEST(AffineTest, LinearFormulasGiveBaseAndSlope) {
@@ -64,6 +65,31 @@ TEST(AffineTest, NonlinearUsesOfTheVariableAreNotAffine) {
                            "{n} / {x}", "ceil({x} / 3)"}) {
     EXPECT_FALSE(Form(text).affine) << text;
   }
+}
+
+TEST(AffineTest, MinAndMaxResolveOnARangeThatDoesNotCrossTheirEdge) {
+  // min(x, 100) * n: 6x below the edge, 600 above it.
+  const AffineRange below{1, 100}, above{100, 5000}, across{50, 5000};
+  const AffineValue lo = Form("min({x}, 100) * {n}", &below);
+  ASSERT_TRUE(lo.affine);
+  EXPECT_EQ(lo.base, Value::Int(0));
+  EXPECT_EQ(lo.slope, Value::Int(6));
+  const AffineValue hi = Form("min({x}, 100) * {n}", &above);
+  ASSERT_TRUE(hi.affine);
+  EXPECT_EQ(hi.base, Value::Int(600));
+  EXPECT_EQ(hi.slope, Value::Int(0));
+  // Across the edge: not affine, and the last x before the crossing is the
+  // place to split: [50, 100] and [101, 5000].
+  std::vector<int64_t> breakpoints;
+  EXPECT_FALSE(Form("min({x}, 100) * {n}", &across, &breakpoints).affine);
+  EXPECT_EQ(breakpoints, (std::vector<int64_t>{100}));
+  // max(2x, x + 7) crosses at x = 7.
+  breakpoints.clear();
+  const AffineRange wide{0, 20};
+  EXPECT_FALSE(Form("max(2 * {x}, {x} + 7)", &wide, &breakpoints).affine);
+  EXPECT_EQ(breakpoints, (std::vector<int64_t>{7}));
+  // Without a range, min over x never resolves.
+  EXPECT_FALSE(Form("min({x}, 100)").affine);
 }
 
 TEST(AffineTest, ConstantFaultsAreNotAffine) {

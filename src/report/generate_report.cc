@@ -27,7 +27,8 @@ Json GenerateJson(const analysis::Plan& plan, int64_t parameters, const analysis
                  {"last_kv_len", r.last_kv_len},
                  {"time_s", r.decode_s},
                  {"closed_form_ops", r.closed_form_ops},
-                 {"stepped_ops", r.stepped_ops}};
+                 {"stepped_ops", r.stepped_ops},
+                 {"pieces", r.decode_pieces}};
   j["request_flops"] = r.request_flops;
   j["request_bytes"] = r.request_bytes;
   j["memory"] = MemoryJson(memory.footprint, memory.status);

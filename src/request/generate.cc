@@ -20,6 +20,9 @@ using analysis::Stage;
 using analysis::StageResult;
 using formula::AffineValue;
 
+// Enough for every window edge of a model; past it, the rest is stepped.
+constexpr int64_t kMaxPieces = 64;
+
 constexpr std::array<int, 5> kByteMetrics = {db::kReadsWeights, db::kReadsActivations, db::kReadsKvCache,
                                              db::kWritesActivations, db::kWritesKvCache};
 
@@ -126,16 +129,9 @@ GenerateResult Generate(const analysis::Plan& plan, const Scenario& s, int64_t g
     r.tpot_first_s = hardware::Roofline(plan, first, device, s).time_s;
     r.tpot_last_s = hardware::Roofline(plan, last, device, s).time_s;
 
-    std::vector<formula::Value> inputs(analysis::kNumInputs);
-    analysis::LoadInputs(d, analysis::InputsFor(d, Stage::kDecode), inputs.data());
-    const std::vector<AffineValue> slots = formula::AnalyzeAffine(plan.program, inputs, analysis::kKvLen);
-
     const double bandwidth = device.dram_bandwidth_bytes_per_s;
-    const double steps = static_cast<double>(r.decode_steps);
-    const double sum_x = (static_cast<double>(x0) + static_cast<double>(x1)) * steps / 2;
     std::vector<std::pair<std::string, double>> peaks;  // by kind
     std::vector<double> op_peak(plan.ops.size());
-    std::vector<size_t> stepped;
     for (size_t i = 0; i < plan.ops.size(); ++i) {
       const analysis::PlanOp& op = plan.ops[i];
       auto p = std::find_if(peaks.begin(), peaks.end(), [&](const auto& e) { return e.first == op.kind; });
@@ -144,29 +140,79 @@ GenerateResult Generate(const analysis::Plan& plan, const Scenario& s, int64_t g
         p = peaks.end() - 1;
       }
       op_peak[i] = p->second;
-      const OpForm f = FormOf(slots, op.out_slot, x0, first.ops[i], x1, last.ops[i]);
-      if (!f.closed) {
-        stepped.push_back(i);
+    }
+
+    // The decode range is summed piece by piece. A piece is split where a
+    // min or max over kv_len changes sides (a sliding window's edge), so
+    // that on each piece every such min or max is one affine argument.
+    std::vector<formula::Value> inputs(analysis::kNumInputs);
+    analysis::LoadInputs(d, analysis::InputsFor(d, Stage::kDecode), inputs.data());
+    std::vector<bool> stepped(plan.ops.size(), false);
+    std::vector<OpForm> forms(plan.ops.size());
+    std::vector<formula::AffineRange> todo = {{x0, x1}};
+    std::vector<int64_t> breaks;
+    StageResult at_lo, at_hi, step;
+    while (!todo.empty()) {
+      const formula::AffineRange piece = todo.back();
+      todo.pop_back();
+      // The whole range's ends were run for TPOT first and last already.
+      const StageResult* lo_run = &first;
+      const StageResult* hi_run = &last;
+      if (piece.lo != x0) {
+        d.decode_kv_len = piece.lo;
+        ev.Run(d, Stage::kDecode, &at_lo);
+        lo_run = &at_lo;
+      }
+      if (piece.hi != x1) {
+        d.decode_kv_len = piece.hi;
+        ev.Run(d, Stage::kDecode, &at_hi);
+        hi_run = &at_hi;
+      }
+      breaks.clear();
+      const std::vector<AffineValue> slots =
+          formula::AnalyzeAffine(plan.program, inputs, analysis::kKvLen, &piece, &breaks);
+      bool all_closed = true;
+      for (size_t i = 0; i < plan.ops.size(); ++i) {
+        forms[i] = FormOf(slots, plan.ops[i].out_slot, piece.lo, lo_run->ops[i], piece.hi, hi_run->ops[i]);
+        all_closed = all_closed && forms[i].closed;
+      }
+      if (!all_closed && !breaks.empty() && r.decode_pieces + static_cast<int64_t>(todo.size()) < kMaxPieces) {
+        std::sort(breaks.begin(), breaks.end());
+        breaks.erase(std::unique(breaks.begin(), breaks.end()), breaks.end());
+        int64_t lo = piece.lo;
+        for (int64_t b : breaks) {
+          todo.push_back({lo, b});
+          lo = b + 1;
+        }
+        todo.push_back({lo, piece.hi});
         continue;
       }
-      ++r.closed_form_ops;
-      const double count = static_cast<double>(op.count);
-      const double fa = static_cast<double>(f.flops_base), fb = static_cast<double>(f.flops_slope);
-      const double ba = static_cast<double>(f.bytes_base), bb = static_cast<double>(f.bytes_slope);
-      r.decode_s += count * SumOfMax(fa / op_peak[i], fb / op_peak[i], ba / bandwidth, bb / bandwidth, x0, x1);
-      r.request_flops += count * (fa * steps + fb * sum_x);
-      r.request_bytes += count * (ba * steps + bb * sum_x);
-    }
-    r.stepped_ops = static_cast<int64_t>(stepped.size());
-    // Operations the analysis could not put in closed form (a ceil_div or
-    // min over kv_len, say) are evaluated at every step: exact, but one
-    // program run per step.
-    if (!stepped.empty()) {
-      StageResult step;
-      for (int64_t x = x0; x <= x1; ++x) {
+      ++r.decode_pieces;
+      const double steps = static_cast<double>(piece.hi - piece.lo + 1);
+      const double sum_x = (static_cast<double>(piece.lo) + static_cast<double>(piece.hi)) * steps / 2;
+      std::vector<size_t> step_ops;
+      for (size_t i = 0; i < plan.ops.size(); ++i) {
+        const OpForm& f = forms[i];
+        if (!f.closed) {
+          step_ops.push_back(i);
+          stepped[i] = true;
+          continue;
+        }
+        const double count = static_cast<double>(plan.ops[i].count);
+        const double fa = static_cast<double>(f.flops_base), fb = static_cast<double>(f.flops_slope);
+        const double ba = static_cast<double>(f.bytes_base), bb = static_cast<double>(f.bytes_slope);
+        r.decode_s +=
+            count * SumOfMax(fa / op_peak[i], fb / op_peak[i], ba / bandwidth, bb / bandwidth, piece.lo, piece.hi);
+        r.request_flops += count * (fa * steps + fb * sum_x);
+        r.request_bytes += count * (ba * steps + bb * sum_x);
+      }
+      // Operations still not in closed form (a ceil_div over kv_len, say) are
+      // evaluated at every step of the piece: exact, one program run a step.
+      if (step_ops.empty()) continue;
+      for (int64_t x = piece.lo; x <= piece.hi; ++x) {
         d.decode_kv_len = x;
         ev.Run(d, Stage::kDecode, &step);
-        for (size_t i : stepped) {
+        for (size_t i : step_ops) {
           const double count = static_cast<double>(plan.ops[i].count);
           const double flops = static_cast<double>(step.ops[i][db::kFlops]);
           const double bytes = Bytes(step.ops[i]);
@@ -176,6 +222,9 @@ GenerateResult Generate(const analysis::Plan& plan, const Scenario& s, int64_t g
         }
       }
     }
+    r.stepped_ops = std::count(stepped.begin(), stepped.end(), true);
+    r.closed_form_ops = static_cast<int64_t>(plan.ops.size()) - r.stepped_ops;
+    const double steps = static_cast<double>(r.decode_steps);
     r.tpot_s = r.decode_s / steps;
   }
   r.e2e_s = r.ttft_s + r.decode_s;

@@ -35,7 +35,10 @@ struct GenerateResult {
   // How the decode sum was taken: operations whose figures are affine in
   // kv_len are summed in closed form; the rest are evaluated step by step.
   int64_t closed_form_ops = 0;
-  int64_t stepped_ops = 0;
+  int64_t stepped_ops = 0;   // stepped on at least one piece
+  // Pieces the decode range was split into at the edges of min/max over
+  // kv_len (sliding windows); 1 for a model without any.
+  int64_t decode_pieces = 0;
 };
 
 // Throws lmp::Error for a bad scenario ("--gen" below 1 included) or a fault

@@ -127,27 +127,35 @@ TEST(GenerateTest, TtftIsThePrefill) {
   EXPECT_EQ(r.request_flops, static_cast<double>(st.totals[db::kFlops]));
 }
 
-// A sliding-window attention written with min(): not affine in kv_len, so
-// generate steps it, and still agrees with a per-step roofline.
-TEST(GenerateTest, NonAffineOperationsAreStepped) {
-  db::ModuleDb db = db::ModuleDb::Embedded();
-  db.AddText(R"json({"schema": "lmp.module-db/1", "modules": {"t_Window": {"full_class_name": "t.Window",
+// A toy model: a Linear, then an attention-like operation whose figures are
+// `per_token` in kv_len (a formula over {kv_len}).
+Plan ToyPlan(db::ModuleDb& db, const std::string& per_token) {
+  db.AddText(R"json({"schema": "lmp.module-db/1", "modules": {"t_Attend": {"full_class_name": "t.Attend",
       "parameters": [{"name": "kv_len", "description": "tokens"}], "parameter_count": 0,
-      "operations": [{"name": "attend", "kind": "matmul", "flops": "2 * 4096 * min({kv_len}, 300)",
-                      "reads": {"kv_cache": "4096 * min({kv_len}, 300) * {kv_bytes}"}}]}}})json",
-             "window.json");
+      "operations": [{"name": "attend", "kind": "matmul", "flops": "2 * 4096 * )json" +
+                 per_token + R"json(",
+                      "reads": {"kv_cache": "4096 * )json" + per_token + R"json( * {kv_bytes}"}}]}}})json",
+             "attend.json");
   db.Check();
-  const model::Model m = model::ParseModel(R"json({"model_id": "t/window", "config": {}, "layers": [
+  const model::Model m = model::ParseModel(R"json({"model_id": "t/attend", "config": {}, "layers": [
       {"name": "proj", "class": "torch.nn.Linear", "parameters": {"N": "{batch_size} * {seq_len}",
        "in_features": 4096, "out_features": 4096}},
-      {"name": "attn", "class": "t.Window", "parameters": {"kv_len": "{kv_len}"}}]})json",
-                                           "window_model.json");
-  const Plan plan = analysis::BuildPlan(m, db, "fused");
+      {"name": "attn", "class": "t.Attend", "parameters": {"kv_len": "{kv_len}"}}]})json",
+                                           "attend_model.json");
+  return analysis::BuildPlan(m, db, "fused");
+}
+
+// A sliding window, min(kv_len, 300): affine on each side of the window's
+// edge, so the decode range is summed in two closed-form pieces.
+TEST(GenerateTest, SlidingWindowsSplitTheRangeAtTheirEdge) {
+  db::ModuleDb db = db::ModuleDb::Embedded();
+  const Plan plan = ToyPlan(db, "min({kv_len}, 300)");
   Scenario s;
   s.prompt_len = 200;
   const GenerateResult r = Generate(plan, s, 250, Device("H100-SXM"));
-  EXPECT_EQ(r.closed_form_ops, 1);
-  EXPECT_EQ(r.stepped_ops, 1);
+  EXPECT_EQ(r.closed_form_ops, 2);
+  EXPECT_EQ(r.stepped_ops, 0);
+  EXPECT_EQ(r.decode_pieces, 2);  // kv_len 201..300 and 301..449
   const double stepped = SteppedDecode_s(plan, s, 250, Device("H100-SXM"));
   EXPECT_NEAR(r.decode_s, stepped, stepped * 1e-12);
   // Context 201 .. 449; the window caps the reads at 300 from step 100 on.
@@ -155,6 +163,22 @@ TEST(GenerateTest, NonAffineOperationsAreStepped) {
   for (int x = 201; x <= 449; ++x) kv_bytes += 4096.0 * 2 * std::min(x, 300);
   const double weights = 4096.0 * 4096 * 2, acts = 2 * 4096.0 * 2;
   EXPECT_DOUBLE_EQ(r.request_bytes - (weights + 200 * acts + 4096.0 * 2 * 200), kv_bytes + 249 * (weights + acts));
+  // A window past the whole request never splits it.
+  EXPECT_EQ(Generate(plan, s, 50, Device("H100-SXM")).decode_pieces, 1);
+}
+
+// Blocks of 64 tokens, ceil_div(kv_len, 64): not affine on any piece, so
+// generate evaluates that operation at every step, and agrees with stepping.
+TEST(GenerateTest, NonAffineOperationsAreStepped) {
+  db::ModuleDb db = db::ModuleDb::Embedded();
+  const Plan plan = ToyPlan(db, "ceil_div({kv_len}, 64) * 64");
+  Scenario s;
+  s.prompt_len = 200;
+  const GenerateResult r = Generate(plan, s, 250, Device("H100-SXM"));
+  EXPECT_EQ(r.closed_form_ops, 1);
+  EXPECT_EQ(r.stepped_ops, 1);
+  const double stepped = SteppedDecode_s(plan, s, 250, Device("H100-SXM"));
+  EXPECT_NEAR(r.decode_s, stepped, stepped * 1e-12);
 }
 
 TEST(GenerateTest, GenMustBePositive) {
