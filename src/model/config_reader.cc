@@ -46,6 +46,13 @@ bool ConfigReader::OptionalBool(const std::string& key, bool fallback) const {
   return v.get<bool>();
 }
 
+double ConfigReader::OptionalNumber(const std::string& key, double fallback) const {
+  if (!Has(key)) return fallback;
+  const Json& v = doc_[key];
+  if (!v.is_number()) throw At(key, "must be a number, got " + TypeName(v) + " " + v.dump());
+  return v.get<double>();
+}
+
 std::string ConfigReader::OptionalString(const std::string& key, const std::string& fallback) const {
   if (!Has(key)) return fallback;
   const Json& v = doc_[key];

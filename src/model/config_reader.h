@@ -25,6 +25,8 @@ class ConfigReader {
   std::optional<int64_t> OptionalInt(const std::string& key, int64_t min) const;
   // An optional boolean; absent or null gives `fallback`.
   bool OptionalBool(const std::string& key, bool fallback) const;
+  // An optional number (integer or not); absent or null gives `fallback`.
+  double OptionalNumber(const std::string& key, double fallback) const;
   // An optional string; absent or null gives `fallback`.
   std::string OptionalString(const std::string& key, const std::string& fallback) const;
 
