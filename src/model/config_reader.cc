@@ -16,7 +16,9 @@ std::string TypeName(const Json& v) {
 }  // namespace
 
 Error ConfigReader::At(const std::string& key, const std::string& message) const {
-  return Error(file_, "/" + PointerToken(key), message);
+  std::string pointer = "/";
+  pointer += PointerToken(key);
+  return Error(file_, pointer, message);
 }
 
 int64_t ConfigReader::PositiveInt(const std::string& key) const {
