@@ -323,7 +323,8 @@ TEST(CliTest, ModelsListsBuiltConfigs) {
   const Result r = Lmp("models");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   for (const char* id : {"meta-llama/Llama-2-7b-hf\n", "meta-llama/Llama-3.2-1B\n", "mistralai/Mistral-7B-v0.1\n",
-                         "Qwen/Qwen2-72B\n", "Qwen/Qwen2.5-7B\n"}) {
+                         "Qwen/Qwen2-72B\n", "Qwen/Qwen2.5-7B\n", "google/gemma-7b\n", "google/gemma-2-9b\n",
+                         "microsoft/Phi-3-mini-4k-instruct\n"}) {
     EXPECT_NE(r.out.find(id), std::string::npos) << id;
   }
   const Result a = Lmp("analyze qwen/QWEN2.5-7b --stage decode");
@@ -451,8 +452,9 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{"FitBadBits", "fit Llama-2-7b-hf --hardware h100 --kv-bits 0",
                  "lmp: error: --kv-bits: must be a bit width from 1 to 64, got 0"},
         BadInput{"UnsupportedModelType", "analyze config_t5.json",
-                 "lmp: error: config_t5.json: /model_type: no builder for model_type 't5' (supported: llama, mistral, "
-                 "qwen2); write an architecture JSON for this model (docs/architecture.md) and pass its path"},
+                 "lmp: error: config_t5.json: /model_type: no builder for model_type 't5' (supported: gemma, gemma2, "
+                 "llama, mistral, phi3, qwen2); write an architecture JSON for this model (docs/architecture.md) "
+                 "and pass its path"},
         BadInput{"ConfigMissingKey", "inspect config_missing_key.json",
                  "lmp: error: config_missing_key.json: /num_hidden_layers: missing required key; a config.json of "
                  "this model_type needs it (see docs/models.md)"},

@@ -4,7 +4,9 @@
 
 #include "formula/parser.h"
 #include "model/config_reader.h"
+#include "model/gemma_builder.h"
 #include "model/llama_builder.h"
+#include "model/phi3_builder.h"
 #include "util/error.h"
 #include "util/suggest.h"
 
@@ -20,6 +22,8 @@ struct FamilyBuilder {
 
 constexpr FamilyBuilder kBuilders[] = {
     {LlamaLikeModelTypes, BuildLlamaLike},
+    {GemmaModelTypes, BuildGemma},
+    {Phi3ModelTypes, BuildPhi3},
 };
 
 const FamilyBuilder* BuilderFor(std::string_view model_type) {
