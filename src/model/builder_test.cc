@@ -365,6 +365,32 @@ TEST(BuilderTest, ErrorsNameTheFileAndKey) {
                         "(docs/architecture.md) and pass its path");
 }
 
+TEST(BuilderTest, GemmaErrorsAndOptions) {
+  Json c = EmbeddedConfig("google--gemma-2-9b");
+  c["hidden_activation"] = "gelu";
+  EXPECT_EQ(ErrorOf(c), "config.json: /hidden_activation: the gemma2 builder models hidden_activation "
+                        "\"gelu_pytorch_tanh\" only, got \"gelu\"; write an architecture JSON (docs/architecture.md)");
+  // 3 layers: layers 0 and 2 slide, layer 1 is global.
+  c = EmbeddedConfig("google--gemma-2-9b");
+  c["num_hidden_layers"] = 3;
+  Plan plan = analysis::BuildPlan(BuildFromConfig(c, "c.json", "c"), Db(), "fused");
+  for (const auto& l : plan.layers) {
+    if (l.path == "model.layers") {
+      EXPECT_EQ(l.repeat, 1);
+    }
+    if (l.path == "model.sliding_layers") {
+      EXPECT_EQ(l.repeat, 2);
+    }
+  }
+  // No soft-capping where the caps are null: the operations count nothing.
+  c["attn_logit_softcapping"] = nullptr;
+  c["final_logit_softcapping"] = nullptr;
+  plan = analysis::BuildPlan(BuildFromConfig(c, "c.json", "c"), Db(), "fused");
+  const auto dec = Decode(plan, 64);
+  EXPECT_EQ(Op(plan, dec, "model.layers.self_attn", "softcap")[db::kFlops], 0);
+  EXPECT_EQ(Op(plan, dec, "(root)", "final_softcap")[db::kFlops], 0);
+}
+
 TEST(BuilderTest, LoadsADirectoryWithConfigJson) {
   const std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) / "lmp_builder_dir";
   std::filesystem::create_directories(dir);
