@@ -323,7 +323,8 @@ TEST(CliTest, ModelsListsBuiltConfigs) {
   const Result r = Lmp("models");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   for (const char* id : {"meta-llama/Llama-2-7b-hf\n", "meta-llama/Llama-3.2-1B\n", "mistralai/Mistral-7B-v0.1\n",
-                         "Qwen/Qwen2-72B\n", "Qwen/Qwen2.5-7B\n"}) {
+                         "Qwen/Qwen2-72B\n", "Qwen/Qwen2.5-7B\n", "google/gemma-7b\n", "google/gemma-2-9b\n",
+                         "microsoft/Phi-3-mini-4k-instruct\n"}) {
     EXPECT_NE(r.out.find(id), std::string::npos) << id;
   }
   const Result a = Lmp("analyze qwen/QWEN2.5-7b --stage decode");

@@ -4,8 +4,10 @@
 
 #include "formula/parser.h"
 #include "model/config_reader.h"
+#include "model/gemma_builder.h"
 #include "model/gpt_builder.h"
 #include "model/llama_builder.h"
+#include "model/phi3_builder.h"
 #include "util/error.h"
 #include "util/suggest.h"
 
@@ -22,6 +24,8 @@ struct FamilyBuilder {
 constexpr FamilyBuilder kBuilders[] = {
     {LlamaLikeModelTypes, BuildLlamaLike},
     {GptLikeModelTypes, BuildGptLike},
+    {GemmaModelTypes, BuildGemma},
+    {Phi3ModelTypes, BuildPhi3},
 };
 
 const FamilyBuilder* BuilderFor(std::string_view model_type) {

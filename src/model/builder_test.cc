@@ -88,6 +88,118 @@ TEST(BuilderTest, ParameterCountsMistralAndQwen2) {
   EXPECT_EQ(Parameters("Qwen--Qwen2-72B"), 72'706'203'648);
 }
 
+// Gemma: h 3072, I 24576, L 28, H = K 16, d 256 (given, not h / H),
+// V 256000, tied embeddings:
+//   per layer = q 3072*4096 + k,v 2*3072*4096 + o 4096*3072 (= 50,331,648)
+//               + MLP 3*3072*24576 (= 226,492,416) + 2 norms 2*3072
+//             = 276,830,208
+//   total     = 28 * 276,830,208 + final norm 3072 + embedding 256000*3072
+//             = 7,751,245,824 + 3072 + 786,432,000 = 8,537,680,896
+TEST(BuilderTest, ParameterCountsGemma) { EXPECT_EQ(Parameters("google--gemma-7b"), 8'537'680'896); }
+
+// Gemma2-9b: h 3584, I 14336, L 42, H 16, K 8, d 256, V 256000, tied, four
+// norms per layer:
+//   per layer = q 3584*4096 + k,v 2*3584*2048 + o 4096*3584 (= 44,040,192)
+//               + MLP 3*3584*14336 (= 154,140,672) + 4 norms 4*3584
+//             = 198,195,200
+//   total     = 42 * 198,195,200 + 3584 + 256000*3584
+//             = 8,324,198,400 + 3584 + 917,504,000 = 9,241,705,984
+TEST(BuilderTest, ParameterCountsGemma2) { EXPECT_EQ(Parameters("google--gemma-2-9b"), 9'241'705'984); }
+
+TEST(BuilderTest, GemmaStructure) {
+  const Plan plan = BuiltPlan("google--gemma-7b");
+  const auto dec = Decode(plan, 1024);
+  // head_dim 256 from the config: q_proj 3072 -> 16 * 256 = 4096.
+  EXPECT_EQ(Op(plan, dec, "model.layers.self_attn.q_proj", "linear")[db::kFlops], 2LL * 3072 * 4096);
+  EXPECT_EQ(Op(plan, dec, "model.layers.self_attn", "qk_matmul")[db::kFlops], 2LL * 16 * 1024 * 256);
+  // GeGLU: 9 FLOPs per element of the gate, then the product with up.
+  EXPECT_EQ(Op(plan, dec, "model.layers.mlp.act_fn", "gelu_tanh")[db::kFlops], 9LL * 24576);
+  EXPECT_EQ(Op(plan, dec, "model.layers.mlp", "act_mul")[db::kFlops], 24576);
+  // Scaled embeddings: one multiply per element; RMSNorm adds 1 to the weight.
+  EXPECT_EQ(Op(plan, dec, "model", "embed_scale")[db::kFlops], 3072);
+  EXPECT_EQ(Op(plan, dec, "model.norm", "rms_norm")[db::kFlops], 4 * 3072 + 3 + 3072);
+  // Tied: lm_head reads the table but owns no parameters.
+  for (const auto& l : plan.layers) {
+    if (l.path == "lm_head") {
+      EXPECT_EQ(l.params, 0);
+    }
+  }
+  EXPECT_EQ(Op(plan, dec, "lm_head", "linear")[db::kReadsWeights], 256000LL * 3072 * 2);
+  const Model m = LoadModel("google/gemma-7b");
+  EXPECT_EQ(m.layers[0].class_name, "transformers.models.gemma.modeling_gemma.GemmaForCausalLM");
+  EXPECT_EQ(m.layers[0].sub_layers[0].sub_layers[2].sub_layers[1].class_name,
+            "transformers.models.gemma.modeling_gemma.GemmaAttention");
+}
+
+// Gemma2 alternates sliding-window (even index) and global layers: 21 of
+// each for 42 layers. Past the window (4096) a sliding layer's attention
+// stops growing; a global layer's keeps growing.
+TEST(BuilderTest, Gemma2SlidingLayersStopGrowingPastTheWindow) {
+  const Plan plan = BuiltPlan("google--gemma-2-9b");
+  for (const auto& l : plan.layers) {
+    if (l.path == "model.layers" || l.path == "model.sliding_layers") {
+      EXPECT_EQ(l.repeat, 21) << l.path;
+    }
+  }
+  const auto at_w = Decode(plan, 4096), at_2w = Decode(plan, 8192);
+  const std::string sliding = "model.sliding_layers.self_attn", global = "model.layers.self_attn";
+  // 2 * 16 heads * 4096 * 256.
+  EXPECT_EQ(Op(plan, at_w, sliding, "qk_matmul")[db::kFlops], 2LL * 16 * 4096 * 256);
+  EXPECT_EQ(Op(plan, at_2w, sliding, "qk_matmul")[db::kFlops], Op(plan, at_w, sliding, "qk_matmul")[db::kFlops]);
+  EXPECT_EQ(Op(plan, at_2w, sliding, "sv_matmul"), Op(plan, at_w, sliding, "sv_matmul"));
+  EXPECT_EQ(Op(plan, at_2w, global, "qk_matmul")[db::kFlops], 2 * Op(plan, at_w, global, "qk_matmul")[db::kFlops]);
+  // Soft-capping: 3 FLOPs per score; final soft-capping 3 per logit.
+  EXPECT_EQ(Op(plan, at_2w, global, "softcap")[db::kFlops], 3LL * 16 * 8192);
+  EXPECT_EQ(Op(plan, at_2w, sliding, "softcap")[db::kFlops], 3LL * 16 * 4096);
+  EXPECT_EQ(Op(plan, at_2w, "(root)", "final_softcap")[db::kFlops], 3LL * 256000);
+  // Four norms per layer.
+  EXPECT_EQ(Op(plan, at_w, "model.layers.pre_feedforward_layernorm", "rms_norm")[db::kFlops], 4 * 3584 + 3 + 3584);
+  // KV cache at 8192 tokens: 21 global layers hold 8192 tokens, 21 sliding
+  // ones 4096; each 2 (K, V) * 8 heads * 256 * 2 bytes per token.
+  EXPECT_EQ(analysis::MemoryFootprint(plan, Scenario{}, 8192).kv_cache_bytes,
+            21LL * 2 * 8 * 256 * 2 * (8192 + 4096));
+}
+
+// Phi-3-mini-4k: h 3072, I 8192, L 32, H = K 32, d 96, V 32064, untied:
+//   per layer = qkv_proj 3072*(3072 + 2*3072) (= 28,311,552) + o 3072*3072
+//               (= 9,437,184) + gate_up_proj 3072*2*8192 (= 50,331,648)
+//               + down 8192*3072 (= 25,165,824) + 2 norms 2*3072
+//             = 113,252,352
+//   total     = 32 * 113,252,352 + 3072 + 2 * 32064*3072
+//             = 3,624,075,264 + 3072 + 197,001,216 = 3,821,079,552
+TEST(BuilderTest, ParameterCountsPhi3) {
+  EXPECT_EQ(Parameters("microsoft--Phi-3-mini-4k-instruct"), 3'821'079'552);
+}
+
+// phi3's fused qkv_proj: one GEMM to q, k and v; the K and V columns are
+// written to the KV cache, the Q columns to activations.
+TEST(BuilderTest, Phi3FusedProjections) {
+  const Plan plan = BuiltPlan("microsoft--Phi-3-mini-4k-instruct");
+  Scenario s;
+  s.stages = {Stage::kPrefill};
+  s.batch_size = 2;
+  s.prompt_len = 128;
+  const auto pre = Analyze(plan, s).stages[0];
+  const int64_t T = 2 * 128, h = 3072, kv = 32 * 96;
+  const auto qkv = Op(plan, pre, "model.layers.self_attn.qkv_proj", "linear");
+  EXPECT_EQ(qkv[db::kFlops], 2 * T * h * (h + 2 * kv));
+  EXPECT_EQ(qkv[db::kWritesKvCache], T * 2 * kv * 2);
+  EXPECT_EQ(qkv[db::kWritesActivations], T * h * 2);
+  const auto gate_up = Op(plan, pre, "model.layers.mlp.gate_up_proj", "linear");
+  EXPECT_EQ(gate_up[db::kFlops], 2 * T * h * 2 * 8192);
+  EXPECT_EQ(gate_up[db::kWritesKvCache], 0);
+  EXPECT_EQ(Op(plan, pre, "model.layers.mlp", "act_mul")[db::kFlops], T * 8192);
+  // KV cache per token: 32 layers * 2 (K, V) * 32 heads * 96 * 2 bytes;
+  // sliding_window 2047 caps it.
+  const int64_t per_token = 32LL * 2 * 32 * 96 * 2;
+  EXPECT_EQ(per_token, 393'216);
+  EXPECT_EQ(analysis::MemoryFootprint(plan, Scenario{}, 1024).kv_cache_bytes, 1024 * per_token);
+  EXPECT_EQ(analysis::MemoryFootprint(plan, Scenario{}, 4096).kv_cache_bytes, 2047 * per_token);
+  const Model m = LoadModel("microsoft/Phi-3-mini-4k-instruct");
+  EXPECT_EQ(m.layers[0].sub_layers[0].sub_layers[2].sub_layers[1].class_name,
+            "transformers.models.phi3.modeling_phi3.Phi3Attention");
+}
+
 TEST(BuilderTest, EveryCatalogModelLoadsAndPlans) {
   for (const CatalogEntry& e : Catalog()) {
     EXPECT_NO_THROW(analysis::BuildPlan(LoadModel(e.id), Db(), "fused")) << e.id;
@@ -372,6 +484,32 @@ TEST(BuilderTest, GptErrorsNameTheKey) {
   c["activation_function"] = "swish";
   EXPECT_EQ(ErrorOf(c), "config.json: /activation_function: the builder models gelu_new, gelu and relu, got "
                         "\"swish\"; write an architecture JSON (docs/architecture.md)");
+}
+
+TEST(BuilderTest, GemmaErrorsAndOptions) {
+  Json c = EmbeddedConfig("google--gemma-2-9b");
+  c["hidden_activation"] = "gelu";
+  EXPECT_EQ(ErrorOf(c), "config.json: /hidden_activation: the gemma2 builder models hidden_activation "
+                        "\"gelu_pytorch_tanh\" only, got \"gelu\"; write an architecture JSON (docs/architecture.md)");
+  // 3 layers: layers 0 and 2 slide, layer 1 is global.
+  c = EmbeddedConfig("google--gemma-2-9b");
+  c["num_hidden_layers"] = 3;
+  Plan plan = analysis::BuildPlan(BuildFromConfig(c, "c.json", "c"), Db(), "fused");
+  for (const auto& l : plan.layers) {
+    if (l.path == "model.layers") {
+      EXPECT_EQ(l.repeat, 1);
+    }
+    if (l.path == "model.sliding_layers") {
+      EXPECT_EQ(l.repeat, 2);
+    }
+  }
+  // No soft-capping where the caps are null: the operations count nothing.
+  c["attn_logit_softcapping"] = nullptr;
+  c["final_logit_softcapping"] = nullptr;
+  plan = analysis::BuildPlan(BuildFromConfig(c, "c.json", "c"), Db(), "fused");
+  const auto dec = Decode(plan, 64);
+  EXPECT_EQ(Op(plan, dec, "model.layers.self_attn", "softcap")[db::kFlops], 0);
+  EXPECT_EQ(Op(plan, dec, "(root)", "final_softcap")[db::kFlops], 0);
 }
 
 TEST(BuilderTest, LoadsADirectoryWithConfigJson) {
