@@ -5,6 +5,7 @@
 #include "formula/parser.h"
 #include "model/config_reader.h"
 #include "model/llama_builder.h"
+#include "model/moe_builder.h"
 #include "util/error.h"
 #include "util/suggest.h"
 
@@ -20,6 +21,7 @@ struct FamilyBuilder {
 
 constexpr FamilyBuilder kBuilders[] = {
     {LlamaLikeModelTypes, BuildLlamaLike},
+    {MoeModelTypes, BuildMoe},
 };
 
 const FamilyBuilder* BuilderFor(std::string_view model_type) {
