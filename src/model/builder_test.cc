@@ -8,6 +8,7 @@
 #include "analysis/testing.h"
 #include "analysis/analyze.h"
 #include "analysis/footprint.h"
+#include "formula/parser.h"
 #include "util/embedded.h"
 #include "util/error.h"
 
@@ -290,6 +291,19 @@ TEST(BuilderTest, MixtralExpertWeightReadsGrowWithBatch) {
     // Activations follow T * k rows too.
     EXPECT_EQ(Op(plan, r, experts, "w1")[db::kReadsActivations], t * 2 * 4096LL * 2);
   }
+}
+
+// experts_touched is a layer parameter of the experts entry: a model (an
+// architecture JSON, or a built tree edited like this) may give it, e.g.
+// every expert read each step regardless of batch.
+TEST(BuilderTest, ExpertsTouchedCanBeOverridden) {
+  Model m = BuildFromConfig(EmbeddedConfig("mistralai--Mixtral-8x7B-v0.1"), "m.json", "m");
+  Layer& experts = m.layers[0].sub_layers[0].sub_layers[2].sub_layers[3].sub_layers[1];
+  ASSERT_EQ(experts.name, "experts");
+  experts.parameters.emplace_back("experts_touched", formula::Parse("{num_local_experts}"));
+  const Plan plan = analysis::BuildPlan(m, Db(), "fused");
+  EXPECT_EQ(Op(plan, DecodeBatch(plan, 1), "model.layers.block_sparse_moe.experts", "w1")[db::kReadsWeights],
+            8 * 4096LL * 14336 * 2);
 }
 
 // Routed FLOPs are tokens * k times one expert MLP's, which is the dense
