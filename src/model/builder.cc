@@ -7,6 +7,7 @@
 #include "model/gemma_builder.h"
 #include "model/gpt_builder.h"
 #include "model/llama_builder.h"
+#include "model/moe_builder.h"
 #include "model/phi3_builder.h"
 #include "util/error.h"
 #include "util/suggest.h"
@@ -26,6 +27,7 @@ constexpr FamilyBuilder kBuilders[] = {
     {GptLikeModelTypes, BuildGptLike},
     {GemmaModelTypes, BuildGemma},
     {Phi3ModelTypes, BuildPhi3},
+    {MoeModelTypes, BuildMoe},
 };
 
 const FamilyBuilder* BuilderFor(std::string_view model_type) {

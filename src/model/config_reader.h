@@ -32,6 +32,7 @@ class ConfigReader {
 
   bool Has(const std::string& key) const { return doc_.contains(key) && !doc_[key].is_null(); }
   const std::string& file() const { return file_; }
+  const Json& doc() const { return doc_; }
   // An error at /key.
   Error At(const std::string& key, const std::string& message) const;
 
