@@ -656,3 +656,29 @@ TEST(BuilderTest, LoadsADirectoryWithConfigJson) {
 
 }  // namespace
 }  // namespace lmp::model
+
+namespace lmp::model {
+namespace {
+
+// Flash with a sliding window, prompt longer than the window: the layer's
+// kv_len (min(4096, 2047)) is below seq_len, the kernel clamps the cached
+// prefix to 0 and counts full causal attention over the prompt, exactly as
+// the same model without a window would (docs/flash.md, "Sliding windows").
+TEST(BuilderTest, FlashIgnoresTheWindowInALongPrefill) {
+  Json windowed = EmbeddedConfig("microsoft--Phi-3-mini-4k-instruct");
+  Json full = windowed;
+  full["sliding_window"] = nullptr;
+  Scenario s;
+  s.profile = "flash";
+  s.prompt_len = 4096;
+  s.stages = {Stage::kPrefill};
+  const Plan a = analysis::BuildPlan(BuildFromConfig(windowed, "w.json", "w"), Db(), "flash");
+  const Plan b = analysis::BuildPlan(BuildFromConfig(full, "f.json", "f"), Db(), "flash");
+  const Analysis ra = analysis::Analyze(a, s), rb = analysis::Analyze(b, s);
+  const analysis::Metrics fa = Op(a, ra.stages[0], "model.layers.self_attn", "flash_attention");
+  EXPECT_GT(fa[db::kFlops], 0);
+  EXPECT_EQ(fa, Op(b, rb.stages[0], "model.layers.self_attn", "flash_attention"));
+}
+
+}  // namespace
+}  // namespace lmp::model
