@@ -90,6 +90,18 @@ Layer MakeLayer(std::string name, std::string class_name,
   return l;
 }
 
+std::vector<Layer> CausalLmRoot(const std::string& cls, std::vector<Layer> model_subs, bool tied) {
+  std::vector<std::pair<std::string, std::string>> head = {
+      {"N", "{batch_size} * {logits_len}"}, {"in_features", "{hidden_size}"}, {"out_features", "{vocab_size}"}};
+  if (tied) head.emplace_back("tied_weight", "1");
+  std::vector<Layer> root_subs;
+  root_subs.push_back(MakeLayer("model", cls + "Model", {}, std::move(model_subs)));
+  root_subs.push_back(MakeLayer("lm_head", "torch.nn.modules.linear.Linear", head));
+  std::vector<Layer> out;
+  out.push_back(MakeLayer("", cls + "ForCausalLM", {}, std::move(root_subs)));
+  return out;
+}
+
 void AssignPointers(std::vector<Layer>& layers, const std::string& prefix) {
   for (size_t i = 0; i < layers.size(); ++i) {
     layers[i].pointer = prefix + "/" + std::to_string(i);

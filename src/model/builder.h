@@ -32,6 +32,13 @@ Layer MakeLayer(std::string name, std::string class_name,
                 const std::vector<std::pair<std::string, std::string>>& parameters,
                 std::optional<std::vector<Layer>> sub_layers = std::nullopt, const std::string& repeat = "");
 
+// The top of a decoder-only model as transformers builds it:
+// `<cls>ForCausalLM` holding `model` (`<cls>Model` with `model_subs`) and
+// `lm_head` (vocab_size outputs over the logits positions). `tied`:
+// tie_word_embeddings, so lm_head reads embed_tokens' table but its
+// parameters are counted once, at embed_tokens.
+std::vector<Layer> CausalLmRoot(const std::string& cls, std::vector<Layer> model_subs, bool tied);
+
 // Sets every layer's pointer to where it would sit in the equivalent
 // architecture JSON ("/layers/0/sub_layers/2"), so an error in a built
 // model points into the tree `lmp inspect` shows.

@@ -154,18 +154,7 @@ std::vector<Layer> BuildLlamaLike(std::string_view model_type, const ConfigReade
   }
   model_subs.push_back(norm("norm"));
 
-  std::vector<std::pair<std::string, std::string>> head = {
-      {"N", "{batch_size} * {logits_len}"}, {"in_features", "{hidden_size}"}, {"out_features", "{vocab_size}"}};
-  // tie_word_embeddings: lm_head multiplies by embed_tokens' table. It still
-  // reads the weight, but the parameters are counted once, at embed_tokens.
-  if (tied) head.emplace_back("tied_weight", "1");
-
-  std::vector<Layer> root_subs;
-  root_subs.push_back(MakeLayer("model", cls + "Model", {}, std::move(model_subs)));
-  root_subs.push_back(MakeLayer("lm_head", "torch.nn.modules.linear.Linear", head));
-  std::vector<Layer> out;
-  out.push_back(MakeLayer("", cls + "ForCausalLM", {}, std::move(root_subs)));
-  return out;
+  return CausalLmRoot(cls, std::move(model_subs), tied);
 }
 
 }  // namespace lmp::model

@@ -91,16 +91,7 @@ std::vector<Layer> BuildPhi3(std::string_view /*model_type*/, const ConfigReader
   model_subs.push_back(std::move(decoder));
   model_subs.push_back(norm("norm"));
 
-  std::vector<std::pair<std::string, std::string>> head = {
-      {"N", "{batch_size} * {logits_len}"}, {"in_features", "{hidden_size}"}, {"out_features", "{vocab_size}"}};
-  if (tied) head.emplace_back("tied_weight", "1");
-
-  std::vector<Layer> root_subs;
-  root_subs.push_back(MakeLayer("model", cls + "Model", {}, std::move(model_subs)));
-  root_subs.push_back(MakeLayer("lm_head", "torch.nn.modules.linear.Linear", head));
-  std::vector<Layer> out;
-  out.push_back(MakeLayer("", cls + "ForCausalLM", {}, std::move(root_subs)));
-  return out;
+  return CausalLmRoot(cls, std::move(model_subs), tied);
 }
 
 }  // namespace lmp::model
