@@ -90,6 +90,16 @@ Layer MakeLayer(std::string name, std::string class_name,
   return l;
 }
 
+std::vector<std::pair<std::string, std::string>> AttentionParameters(bool windowed, const std::string& kv_heads,
+                                                                     const std::string& head_dim) {
+  return {{"batch_size", "{batch_size}"},
+          {"seq_len", "{seq_len}"},
+          {"kv_len", windowed ? "min({kv_len}, {sliding_window})" : "{kv_len}"},
+          {"num_heads", "{num_attention_heads}"},
+          {"num_kv_heads", kv_heads},
+          {"head_dim", head_dim}};
+}
+
 std::vector<Layer> CausalLmRoot(const std::string& cls, std::vector<Layer> model_subs, bool tied) {
   std::vector<std::pair<std::string, std::string>> head = {
       {"N", "{batch_size} * {logits_len}"}, {"in_features", "{hidden_size}"}, {"out_features", "{vocab_size}"}};

@@ -32,6 +32,13 @@ Layer MakeLayer(std::string name, std::string class_name,
                 const std::vector<std::pair<std::string, std::string>>& parameters,
                 std::optional<std::vector<Layer>> sub_layers = std::nullopt, const std::string& repeat = "");
 
+// The parameters of a Llama-style attention module (batch_size, seq_len,
+// kv_len, num_heads, num_kv_heads, head_dim). `windowed`: the layer attends
+// at most {sliding_window} tokens, so its kv_len is min({kv_len},
+// {sliding_window}); the KV cache it reads, and so the footprint, follow.
+std::vector<std::pair<std::string, std::string>> AttentionParameters(bool windowed, const std::string& kv_heads,
+                                                                     const std::string& head_dim);
+
 // The top of a decoder-only model as transformers builds it:
 // `<cls>ForCausalLM` holding `model` (`<cls>Model` with `model_subs`) and
 // `lm_head` (vocab_size outputs over the logits positions). `tied`:

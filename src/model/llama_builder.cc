@@ -112,12 +112,7 @@ std::vector<Layer> BuildLlamaLike(std::string_view model_type, const ConfigReade
         linear("o_proj", q_width, "{hidden_size}", o_bias, false),
     };
     Layer attn = MakeLayer("self_attn", cls + "Attention",
-                           {{"batch_size", "{batch_size}"},
-                            {"seq_len", "{seq_len}"},
-                            {"kv_len", windowed ? "min({kv_len}, {sliding_window})" : "{kv_len}"},
-                            {"num_heads", "{num_attention_heads}"},
-                            {"num_kv_heads", kv_heads},
-                            {"head_dim", head_dim}},
+                           AttentionParameters(windowed, kv_heads, head_dim),
                            std::move(attn_subs));
     std::vector<Layer> mlp_subs = {
         linear("gate_proj", "{hidden_size}", "{intermediate_size}", mlp_bias, false),

@@ -123,12 +123,7 @@ std::vector<Layer> BuildMoe(std::string_view model_type, const ConfigReader& c) 
     attn_subs.push_back(norm("k_norm", tokens + " * " + kv_heads, head_dim));
   }
   Layer attn = MakeLayer("self_attn", cls + "Attention",
-                         {{"batch_size", "{batch_size}"},
-                          {"seq_len", "{seq_len}"},
-                          {"kv_len", windowed ? "min({kv_len}, {sliding_window})" : "{kv_len}"},
-                          {"num_heads", "{num_attention_heads}"},
-                          {"num_kv_heads", kv_heads},
-                          {"head_dim", head_dim}},
+                         AttentionParameters(windowed, kv_heads, head_dim),
                          std::move(attn_subs));
 
   const std::string E = "{" + num_experts_key + "}", I = "{" + inter_key + "}";

@@ -60,12 +60,7 @@ std::vector<Layer> BuildPhi3(std::string_view /*model_type*/, const ConfigReader
       linear("o_proj", q_width, "{hidden_size}", ""),
   };
   Layer attn = MakeLayer("self_attn", cls + "Attention",
-                         {{"batch_size", "{batch_size}"},
-                          {"seq_len", "{seq_len}"},
-                          {"kv_len", windowed ? "min({kv_len}, {sliding_window})" : "{kv_len}"},
-                          {"num_heads", "{num_attention_heads}"},
-                          {"num_kv_heads", kv_heads},
-                          {"head_dim", head_dim}},
+                         AttentionParameters(windowed, kv_heads, head_dim),
                          std::move(attn_subs));
   // gate_up_proj: one GEMM to 2 * intermediate_size, chunked (a view) into
   // gate and up; then activation_fn(gate) * up and down_proj.
