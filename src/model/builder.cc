@@ -90,14 +90,31 @@ Layer MakeLayer(std::string name, std::string class_name,
   return l;
 }
 
-std::vector<std::pair<std::string, std::string>> AttentionParameters(bool windowed, const std::string& kv_heads,
+std::vector<std::pair<std::string, std::string>> AttentionParameters(bool windowed, const std::string& heads,
+                                                                     const std::string& kv_heads,
                                                                      const std::string& head_dim) {
   return {{"batch_size", "{batch_size}"},
           {"seq_len", "{seq_len}"},
           {"kv_len", windowed ? "min({kv_len}, {sliding_window})" : "{kv_len}"},
-          {"num_heads", "{num_attention_heads}"},
+          {"num_heads", heads},
           {"num_kv_heads", kv_heads},
           {"head_dim", head_dim}};
+}
+
+void RequireWholeHeads(const ConfigReader& c, int64_t hidden, int64_t heads, const std::string& heads_key,
+                       bool head_dim_key) {
+  if (head_dim_key && c.Has("head_dim")) return;
+  if (hidden % heads != 0) {
+    throw c.At(heads_key, "the hidden size " + std::to_string(hidden) + " is not a multiple of " +
+                              std::to_string(heads) + " heads" + (head_dim_key ? "; give head_dim" : ""));
+  }
+}
+
+void RequireSilu(const ConfigReader& c, const std::string& family) {
+  if (const std::string act = c.OptionalString("hidden_act", "silu"); act != "silu") {
+    throw c.At("hidden_act", "the " + family + " builder models hidden_act \"silu\" only, got \"" + act +
+                                 "\"; write an architecture JSON (docs/architecture.md)");
+  }
 }
 
 std::vector<Layer> CausalLmRoot(const std::string& cls, std::vector<Layer> model_subs, bool tied) {

@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "model/config_reader.h"
 #include "model/model.h"
 #include "util/json_file.h"
 
@@ -36,8 +37,18 @@ Layer MakeLayer(std::string name, std::string class_name,
 // kv_len, num_heads, num_kv_heads, head_dim). `windowed`: the layer attends
 // at most {sliding_window} tokens, so its kv_len is min({kv_len},
 // {sliding_window}); the KV cache it reads, and so the footprint, follow.
-std::vector<std::pair<std::string, std::string>> AttentionParameters(bool windowed, const std::string& kv_heads,
+std::vector<std::pair<std::string, std::string>> AttentionParameters(bool windowed, const std::string& heads,
+                                                                     const std::string& kv_heads,
                                                                      const std::string& head_dim);
+
+// Throws at /`heads_key` unless `hidden` splits into `heads` whole heads. A
+// family that reads "head_dim" from its config passes head_dim_key: a config
+// that gives head_dim needs no split, and the error says to give it.
+void RequireWholeHeads(const ConfigReader& c, int64_t hidden, int64_t heads, const std::string& heads_key,
+                       bool head_dim_key);
+
+// Throws at /hidden_act unless it is "silu" (the default), naming `family`.
+void RequireSilu(const ConfigReader& c, const std::string& family);
 
 // The top of a decoder-only model as transformers builds it:
 // `<cls>ForCausalLM` holding `model` (`<cls>Model` with `model_subs`) and

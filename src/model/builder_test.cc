@@ -682,3 +682,23 @@ TEST(BuilderTest, FlashIgnoresTheWindowInALongPrefill) {
 
 }  // namespace
 }  // namespace lmp::model
+
+namespace lmp::model {
+namespace {
+
+// The head split, shared by every builder: a family that reads head_dim
+// accepts any hidden size with it, and says so when it is missing.
+TEST(BuilderTest, HiddenSizeMustSplitIntoWholeHeads) {
+  Json c = EmbeddedConfig("meta-llama--Llama-3.1-8B");
+  c["hidden_size"] = 4097;
+  EXPECT_EQ(ErrorOf(c), "config.json: /num_attention_heads: the hidden size 4097 is not a multiple of 32 heads; "
+                        "give head_dim");
+  c["head_dim"] = 128;
+  EXPECT_NO_THROW(BuildFromConfig(c, "config.json", "c"));
+  Json g = EmbeddedConfig("openai-community--gpt2");
+  g["n_head"] = 7;
+  EXPECT_EQ(ErrorOf(g), "config.json: /n_head: the hidden size 768 is not a multiple of 7 heads");
+}
+
+}  // namespace
+}  // namespace lmp::model

@@ -65,7 +65,7 @@ std::vector<Layer> BuildGemma(std::string_view model_type, const ConfigReader& c
         linear("v_proj", "{hidden_size}", kv_width, true),
         linear("o_proj", q_width, "{hidden_size}", false),
     };
-    std::vector<std::pair<std::string, std::string>> attn_params = AttentionParameters(sliding, kv_heads, head_dim);
+    std::vector<std::pair<std::string, std::string>> attn_params = AttentionParameters(sliding, "{num_attention_heads}", kv_heads, head_dim);
     if (v2) attn_params.emplace_back("softcap", attn_softcap ? "1" : "0");
     Layer attn = MakeLayer("self_attn", cls + "Attention", attn_params, std::move(attn_subs));
     std::vector<Layer> mlp_subs = {

@@ -51,18 +51,6 @@ Layer Activation(const ConfigReader& c, const std::string& key, const std::strin
   return MakeLayer(name, cls, {{"num_elements", kTokens + " * " + width}});
 }
 
-Params AttentionParams(const std::string& heads, const std::string& kv_heads, const std::string& head_dim) {
-  return {{"batch_size", "{batch_size}"}, {"seq_len", "{seq_len}"}, {"kv_len", "{kv_len}"},
-          {"num_heads", heads},           {"num_kv_heads", kv_heads}, {"head_dim", head_dim}};
-}
-
-void RequireDivisible(const ConfigReader& c, int64_t hidden, int64_t heads, const std::string& heads_key) {
-  if (hidden % heads != 0) {
-    throw c.At(heads_key, "the hidden size " + std::to_string(hidden) + " is not a multiple of " +
-                              std::to_string(heads) + " heads");
-  }
-}
-
 // lm_head: tied (parameters counted at the embedding) or its own weight.
 Layer LmHead(const std::string& name, const std::string& in, const std::string& vocab, bool tied) {
   Params head = {{"N", "{batch_size} * {logits_len}"}, {"in_features", in}, {"out_features", vocab}};
@@ -80,7 +68,7 @@ std::vector<Layer> BuildGpt2(const ConfigReader& c) {
   const int64_t heads = c.PositiveInt("n_head");
   c.PositiveInt("vocab_size");
   c.PositiveInt("n_positions");
-  RequireDivisible(c, hidden, heads, "n_head");
+  RequireWholeHeads(c, hidden, heads, "n_head", false);
   const std::string inner = c.OptionalPositiveInt("n_inner") ? "{n_inner}" : "4 * {n_embd}";
   const bool tied = c.OptionalBool("tie_word_embeddings", true);
 
@@ -93,7 +81,7 @@ std::vector<Layer> BuildGpt2(const ConfigReader& c) {
   // c_attn is Conv1D(3 * n_embd, n_embd): q, k, v side by side; k and v
   // (2 * n_embd columns) go to the KV cache.
   Layer attn = MakeLayer("attn", m + "GPT2Attention",
-                         AttentionParams("{n_head}", "{n_head}", "{n_embd} / {n_head}"),
+                         AttentionParameters(false, "{n_head}", "{n_head}", "{n_embd} / {n_head}"),
                          std::vector<Layer>{conv1d("c_attn", "{n_embd}", "3 * {n_embd}", "2 * {n_embd}"),
                                             conv1d("c_proj", "{n_embd}", "{n_embd}")});
   Layer mlp = MakeLayer("mlp", m + "GPT2MLP", {},
@@ -125,7 +113,7 @@ std::vector<Layer> BuildGptNeox(const ConfigReader& c) {
   c.PositiveInt("num_hidden_layers");
   const int64_t heads = c.PositiveInt("num_attention_heads");
   c.PositiveInt("vocab_size");
-  RequireDivisible(c, hidden, heads, "num_attention_heads");
+  RequireWholeHeads(c, hidden, heads, "num_attention_heads", false);
   const double pct = c.OptionalNumber("rotary_pct", 0.25);
   if (pct <= 0 || pct > 1) throw c.At("rotary_pct", "must be in (0, 1], got " + std::to_string(pct));
   const bool parallel = c.OptionalBool("use_parallel_residual", true);
@@ -136,7 +124,7 @@ std::vector<Layer> BuildGptNeox(const ConfigReader& c) {
   // rotary_ndims = int(head_size * rotary_pct): only these dims are rotated.
   const std::string rotary_dim = c.Has("rotary_pct") ? "floor(" + head_dim + " * {rotary_pct})"
                                                      : "floor(" + head_dim + " * 0.25)";
-  Params attn_params = AttentionParams("{num_attention_heads}", "{num_attention_heads}", head_dim);
+  Params attn_params = AttentionParameters(false, "{num_attention_heads}", "{num_attention_heads}", head_dim);
   attn_params.emplace_back("rotary_dim", rotary_dim);
   // query_key_value: Linear(h, 3h) with q, k, v per head; k and v (2h
   // columns) go to the KV cache.
@@ -180,7 +168,7 @@ std::vector<Layer> BuildOpt(const ConfigReader& c) {
   const int64_t heads = c.PositiveInt("num_attention_heads");
   c.PositiveInt("vocab_size");
   c.PositiveInt("max_position_embeddings");
-  RequireDivisible(c, hidden, heads, "num_attention_heads");
+  RequireWholeHeads(c, hidden, heads, "num_attention_heads", false);
   const std::optional<int64_t> proj = c.OptionalPositiveInt("word_embed_proj_dim");
   const bool project = proj && *proj != hidden;
   const std::string embed_dim = proj ? "{word_embed_proj_dim}" : "{hidden_size}";
@@ -191,7 +179,7 @@ std::vector<Layer> BuildOpt(const ConfigReader& c) {
 
   const std::string h = "{hidden_size}";
   Layer attn = MakeLayer("self_attn", m + "OPTAttention",
-                         AttentionParams("{num_attention_heads}", "{num_attention_heads}",
+                         AttentionParameters(false, "{num_attention_heads}", "{num_attention_heads}",
                                          "{hidden_size} / {num_attention_heads}"),
                          std::vector<Layer>{Linear("k_proj", h, h, bias, h), Linear("v_proj", h, h, bias, h),
                                             Linear("q_proj", h, h, bias), Linear("out_proj", h, h, bias)});
@@ -240,7 +228,7 @@ std::vector<Layer> BuildFalcon(const ConfigReader& c) {
   c.PositiveInt("num_hidden_layers");
   const int64_t heads = c.PositiveInt("num_attention_heads");
   c.PositiveInt("vocab_size");
-  RequireDivisible(c, hidden, heads, "num_attention_heads");
+  RequireWholeHeads(c, hidden, heads, "num_attention_heads", false);
   for (const char* key : {"new_decoder_architecture", "alibi"}) {
     if (c.OptionalBool(key, false)) {
       throw c.At(key, std::string("the falcon builder models ") + key +
@@ -260,7 +248,7 @@ std::vector<Layer> BuildFalcon(const ConfigReader& c) {
   const std::string kv_heads = multi_query ? "1" : "{num_attention_heads}";
   const std::string qkv_out = multi_query ? "{hidden_size} + 2 * " + head_dim : "3 * {hidden_size}";
   const std::string kv_out = multi_query ? "2 * " + head_dim : "2 * {hidden_size}";
-  Params attn_params = AttentionParams("{num_attention_heads}", kv_heads, head_dim);
+  Params attn_params = AttentionParameters(false, "{num_attention_heads}", kv_heads, head_dim);
   attn_params.emplace_back("rotary_dim", head_dim);
   Layer attn = MakeLayer("self_attention", m + "FalconAttention", attn_params,
                          std::vector<Layer>{Linear("query_key_value", "{hidden_size}", qkv_out, bias, kv_out, falcon_linear),

@@ -68,14 +68,8 @@ std::vector<Layer> BuildLlamaLike(std::string_view model_type, const ConfigReade
   c.PositiveInt("vocab_size");
   const bool has_kv_heads = c.OptionalPositiveInt("num_key_value_heads").has_value();
   const bool has_head_dim = c.OptionalPositiveInt("head_dim").has_value();
-  if (!has_head_dim && hidden % heads != 0) {
-    throw c.At("num_attention_heads", "hidden_size " + std::to_string(hidden) + " is not a multiple of " +
-                                          std::to_string(heads) + " heads; give head_dim");
-  }
-  if (const std::string act = c.OptionalString("hidden_act", "silu"); act != "silu") {
-    throw c.At("hidden_act", "the " + std::string(f.model_type) + " builder models hidden_act \"silu\" only, got \"" +
-                                 act + "\"; write an architecture JSON (docs/architecture.md)");
-  }
+  RequireWholeHeads(c, hidden, heads, "num_attention_heads", true);
+  RequireSilu(c, std::string(f.model_type));
 
   // Sizes as formulas over the config, so `lmp inspect` shows where they
   // come from. Without head_dim it is hidden_size / num_attention_heads
@@ -112,7 +106,7 @@ std::vector<Layer> BuildLlamaLike(std::string_view model_type, const ConfigReade
         linear("o_proj", q_width, "{hidden_size}", o_bias, false),
     };
     Layer attn = MakeLayer("self_attn", cls + "Attention",
-                           AttentionParameters(windowed, kv_heads, head_dim),
+                           AttentionParameters(windowed, "{num_attention_heads}", kv_heads, head_dim),
                            std::move(attn_subs));
     std::vector<Layer> mlp_subs = {
         linear("gate_proj", "{hidden_size}", "{intermediate_size}", mlp_bias, false),

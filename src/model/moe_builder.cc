@@ -64,14 +64,8 @@ std::vector<Layer> BuildMoe(std::string_view model_type, const ConfigReader& c) 
   }
   const bool has_kv_heads = c.OptionalPositiveInt("num_key_value_heads").has_value();
   const bool has_head_dim = c.OptionalPositiveInt("head_dim").has_value();
-  if (!has_head_dim && hidden % heads != 0) {
-    throw c.At("num_attention_heads", "hidden_size " + std::to_string(hidden) + " is not a multiple of " +
-                                          std::to_string(heads) + " heads; give head_dim");
-  }
-  if (const std::string act = c.OptionalString("hidden_act", "silu"); act != "silu") {
-    throw c.At("hidden_act", "the " + type + " builder models hidden_act \"silu\" only, got \"" + act +
-                                 "\"; write an architecture JSON (docs/architecture.md)");
-  }
+  RequireWholeHeads(c, hidden, heads, "num_attention_heads", true);
+  RequireSilu(c, type);
   // Not modelled (none of the catalog configs uses them): dense layers
   // among the MoE ones, qwen3_moe attention bias and sliding windows.
   auto unsupported = [&](const std::string& key, const std::string& what) {
@@ -123,7 +117,7 @@ std::vector<Layer> BuildMoe(std::string_view model_type, const ConfigReader& c) 
     attn_subs.push_back(norm("k_norm", tokens + " * " + kv_heads, head_dim));
   }
   Layer attn = MakeLayer("self_attn", cls + "Attention",
-                         AttentionParameters(windowed, kv_heads, head_dim),
+                         AttentionParameters(windowed, "{num_attention_heads}", kv_heads, head_dim),
                          std::move(attn_subs));
 
   const std::string E = "{" + num_experts_key + "}", I = "{" + inter_key + "}";

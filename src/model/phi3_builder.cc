@@ -20,14 +20,8 @@ std::vector<Layer> BuildPhi3(std::string_view /*model_type*/, const ConfigReader
   // Phi3Attention: head_dim = hidden_size // num_attention_heads (newer
   // transformers also accept head_dim).
   const bool has_head_dim = c.OptionalPositiveInt("head_dim").has_value();
-  if (!has_head_dim && hidden % heads != 0) {
-    throw c.At("num_attention_heads", "hidden_size " + std::to_string(hidden) + " is not a multiple of " +
-                                          std::to_string(heads) + " heads; give head_dim");
-  }
-  if (const std::string act = c.OptionalString("hidden_act", "silu"); act != "silu") {
-    throw c.At("hidden_act", "the phi3 builder models hidden_act \"silu\" only, got \"" + act +
-                                 "\"; write an architecture JSON (docs/architecture.md)");
-  }
+  RequireWholeHeads(c, hidden, heads, "num_attention_heads", true);
+  RequireSilu(c, "phi3");
   if (c.OptionalBool("attention_bias", false)) {
     throw c.At("attention_bias",
                "the phi3 builder models attention_bias false only; write an architecture JSON (docs/architecture.md)");
@@ -60,7 +54,7 @@ std::vector<Layer> BuildPhi3(std::string_view /*model_type*/, const ConfigReader
       linear("o_proj", q_width, "{hidden_size}", ""),
   };
   Layer attn = MakeLayer("self_attn", cls + "Attention",
-                         AttentionParameters(windowed, kv_heads, head_dim),
+                         AttentionParameters(windowed, "{num_attention_heads}", kv_heads, head_dim),
                          std::move(attn_subs));
   // gate_up_proj: one GEMM to 2 * intermediate_size, chunked (a view) into
   // gate and up; then activation_fn(gate) * up and down_proj.
