@@ -51,8 +51,9 @@ int64_t ScenarioContextLen(const Scenario& s);
 //   cache holding L tokens is reads.kv_cache(decode, L) - reads.kv_cache(
 //   decode, 0). This assumes each cached token is read exactly once per step
 //   (true of the fused profile, and of a flash kernel with one query tile per
-//   KV head); a model that reads only a sliding window also keeps only the
-//   window, and is counted so.
+//   KV head); an operation marked kv_cache_reread (a second pass over entries
+//   another operation of the step read) is left out. A model that reads only
+//   a sliding window also keeps only the window, and is counted so.
 // - Activations: the largest reads.activations + writes.activations of one
 //   instance of any operation, over the prefill and the decode step at
 //   `context_len`: an operation's inputs and outputs are alive together, and

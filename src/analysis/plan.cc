@@ -161,6 +161,7 @@ class PlanBuilder {
       po.op = op.name;
       po.module = module.full_class_name;
       po.kind = op.kind;
+      po.kv_cache_reread = op.kv_cache_reread;
       po.count = count;
       po.pointer = layer.pointer;
       po.out_slot = compiler_.NewSlot();

@@ -21,6 +21,7 @@ struct PlanOp {
   int64_t count = 1;   // product of the repeats above it
   uint32_t out_slot = 0;  // first of db::kNumMetrics result slots
   std::string pointer;    // the layer's JSON pointer in the model file
+  bool kv_cache_reread = false;  // db::Operation::kv_cache_reread
 };
 
 // One layer of the flattened model, for parameter counts and `inspect`.

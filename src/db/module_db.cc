@@ -113,6 +113,7 @@ std::unique_ptr<Module> ParseModule(const std::string& key, const Json& entry, c
     op.kind = o.at("kind").get<std::string>();
     op.description = o.value("description", "");
     if (o.contains("profiles")) op.profiles = o["profiles"].get<std::vector<std::string>>();
+    op.kv_cache_reread = o.value("kv_cache_reread", false);
     for (int k = 0; k < kNumMetrics; ++k) {
       const char* group = kMetricPaths[k][0];
       const char* field = kMetricPaths[k][1];

@@ -38,6 +38,10 @@ struct Operation {
   std::string kind;
   std::string description;
   std::vector<std::string> profiles;  // empty: every profile
+  // The operation reads cached entries that an earlier operation of the same
+  // step already read (MLA's value pass over the latent its score pass read):
+  // real traffic, but not more cache held, so the footprint skips it.
+  bool kv_cache_reread = false;
   std::array<std::shared_ptr<const formula::Formula>, kNumMetrics> metrics;
   std::string pointer;  // JSON pointer of the operation in its file
 
