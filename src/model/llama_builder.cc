@@ -12,12 +12,14 @@ struct Family {
   std::string_view model_type;
   std::string_view module;  // the transformers module holding the classes
   std::string_view prefix;  // class name prefix
+  bool qk_norm;             // RMSNorm on each query and key head (qwen3)
 };
 
 constexpr Family kFamilies[] = {
-    {"llama", "transformers.models.llama.modeling_llama.", "Llama"},
-    {"mistral", "transformers.models.mistral.modeling_mistral.", "Mistral"},
-    {"qwen2", "transformers.models.qwen2.modeling_qwen2.", "Qwen2"},
+    {"llama", "transformers.models.llama.modeling_llama.", "Llama", false},
+    {"mistral", "transformers.models.mistral.modeling_mistral.", "Mistral", false},
+    {"qwen2", "transformers.models.qwen2.modeling_qwen2.", "Qwen2", false},
+    {"qwen3", "transformers.models.qwen3.modeling_qwen3.", "Qwen3", true},
 };
 
 const Family* Find(std::string_view model_type) {
@@ -31,16 +33,18 @@ const Family* Find(std::string_view model_type) {
 // [first_windowed, num_hidden_layers). first_windowed == num_hidden_layers
 // means none.
 //   mistral: every layer when sliding_window is set (null: none);
-//   qwen2: layers from max_window_layers on, only when use_sliding_window;
+//   qwen2, qwen3: layers from max_window_layers on, only when
+//   use_sliding_window;
 //   llama: none.
 int64_t FirstWindowedLayer(const Family& f, const ConfigReader& c, int64_t layers) {
   if (f.model_type == "mistral") {
     return c.OptionalPositiveInt("sliding_window") ? 0 : layers;
   }
-  if (f.model_type == "qwen2") {
+  if (f.model_type == "qwen2" || f.model_type == "qwen3") {
     if (!c.OptionalBool("use_sliding_window", false)) return layers;
     if (!c.OptionalPositiveInt("sliding_window")) return layers;
-    // max_window_layers may be 0 (every layer windowed); 28 is Qwen2Config's default.
+    // max_window_layers may be 0 (every layer windowed); 28 is the default
+    // of both Qwen2Config and Qwen3Config.
     return std::min(layers, c.OptionalInt("max_window_layers", 0).value_or(28));
   }
   return layers;
@@ -80,10 +84,12 @@ std::vector<Layer> BuildLlamaLike(std::string_view model_type, const ConfigReade
   const std::string kv_width =
       has_head_dim ? kv_heads + " * {head_dim}" : kv_heads + " * {hidden_size} / {num_attention_heads}";
 
-  // Biases: qwen2 has them on q, k and v (not o); llama has attention_bias
-  // (q, k, v and o) and mlp_bias; mistral has none.
-  const bool qkv_bias = f.model_type == "qwen2" || (f.model_type == "llama" && c.OptionalBool("attention_bias", false));
-  const bool o_bias = f.model_type == "llama" && c.OptionalBool("attention_bias", false);
+  // Biases: qwen2 has them on q, k and v (not o); llama and qwen3 have
+  // attention_bias (q, k, v and o); llama also mlp_bias; mistral has none.
+  const bool attention_bias =
+      (f.model_type == "llama" || f.model_type == "qwen3") && c.OptionalBool("attention_bias", false);
+  const bool qkv_bias = f.model_type == "qwen2" || attention_bias;
+  const bool o_bias = attention_bias;
   const bool mlp_bias = f.model_type == "llama" && c.OptionalBool("mlp_bias", false);
   const bool tied = c.OptionalBool("tie_word_embeddings", false);
 
@@ -105,6 +111,14 @@ std::vector<Layer> BuildLlamaLike(std::string_view model_type, const ConfigReade
         linear("v_proj", "{hidden_size}", kv_width, qkv_bias, true),
         linear("o_proj", q_width, "{hidden_size}", o_bias, false),
     };
+    if (f.qk_norm) {
+      // Qwen3: RMSNorm over head_dim on each query and key head, before
+      // RoPE (one row per token and head), as in the qwen3_moe builder.
+      attn_subs.push_back(MakeLayer("q_norm", cls + "RMSNorm",
+                                    {{"num_tokens", tokens + " * {num_attention_heads}"}, {"hidden_size", head_dim}}));
+      attn_subs.push_back(
+          MakeLayer("k_norm", cls + "RMSNorm", {{"num_tokens", tokens + " * " + kv_heads}, {"hidden_size", head_dim}}));
+    }
     Layer attn = MakeLayer("self_attn", cls + "Attention",
                            AttentionParameters(windowed, "{num_attention_heads}", kv_heads, head_dim),
                            std::move(attn_subs));
