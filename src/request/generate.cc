@@ -77,6 +77,14 @@ OpForm FormOf(const std::vector<AffineValue>& slots, uint32_t out_slot, int64_t 
   for (int k = 0; k < db::kNumMetrics; ++k) {
     const AffineValue& v = slots[out_slot + k];
     int64_t b0 = 0, got0 = 0, got1 = 0;
+    if (v.affine && v.slope.AsDouble() == 0.0 && formula::ToCount(v.base, &b0) == formula::Status::kOk) {
+      // Constant in kv_len but fractional (an MoE layer's expected experts
+      // touched): every step counts it rounded as the concrete run does.
+      if (b0 != at_x0[k] || b0 != at_x1[k]) return f;
+      base[k] = b0;
+      slope[k] = 0;
+      continue;
+    }
     if (!formula::EvaluateWhole(v, 0, &b0) || !formula::EvaluateWhole(v, x0, &got0) ||
         !formula::EvaluateWhole(v, x1, &got1) || got0 != at_x0[k] || got1 != at_x1[k]) {
       return f;

@@ -62,6 +62,21 @@ TEST(GenerateTest, ClosedFormEqualsSteppingEveryStep) {
   EXPECT_NEAR(rq.decode_s, stepped_q, stepped_q * 1e-12);
 }
 
+// MLA (absorbed, latent cache) and the MoE experts' touched-expert
+// expectation are affine in kv_len too: DeepSeek-V3's request is closed form.
+TEST(GenerateTest, DeepseekMlaIsClosedForm) {
+  const Plan plan = PlanFor("deepseek-ai/DeepSeek-V3");
+  Scenario s;
+  s.batch_size = 64;
+  s.prompt_len = 200;
+  s.w_bits = 8;
+  const GenerateResult r = Generate(plan, s, 400, Device("H200"));
+  EXPECT_EQ(r.stepped_ops, 0);
+  EXPECT_EQ(r.closed_form_ops, static_cast<int64_t>(plan.ops.size()));
+  const double stepped = SteppedDecode_s(plan, s, 400, Device("H200"));
+  EXPECT_NEAR(r.decode_s, stepped, stepped * 1e-12);
+}
+
 // The flash profile's attention kernel stays affine in kv_len in decode
 // (docs/flash.md), so its request is summed in closed form too.
 TEST(GenerateTest, FlashProfileIsClosedForm) {
