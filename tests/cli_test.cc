@@ -452,9 +452,9 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{"FitBadBits", "fit Llama-2-7b-hf --hardware h100 --kv-bits 0",
                  "lmp: error: --kv-bits: must be a bit width from 1 to 64, got 0"},
         BadInput{"UnsupportedModelType", "analyze config_t5.json",
-                 "lmp: error: config_t5.json: /model_type: no builder for model_type 't5' (supported: falcon, gemma, "
-                 "gemma2, gpt2, gpt_neox, llama, mistral, mixtral, opt, phi3, qwen2, qwen3_moe); write an architecture "
-                 "JSON for this model (docs/architecture.md) and pass its path"},
+                 "lmp: error: config_t5.json: /model_type: no builder for model_type 't5' (supported: deepseek_v2, "
+                 "deepseek_v3, falcon, gemma, gemma2, gpt2, gpt_neox, llama, mistral, mixtral, opt, phi3, qwen2, qwen3, "
+                 "qwen3_moe); write an architecture JSON for this model (docs/architecture.md) and pass its path"},
         BadInput{"ConfigMissingKey", "inspect config_missing_key.json",
                  "lmp: error: config_missing_key.json: /num_hidden_layers: missing required key; a config.json of "
                  "this model_type needs it (see docs/models.md)"},

@@ -4,6 +4,7 @@
 
 #include "formula/parser.h"
 #include "model/config_reader.h"
+#include "model/deepseek_builder.h"
 #include "model/gemma_builder.h"
 #include "model/gpt_builder.h"
 #include "model/llama_builder.h"
@@ -28,6 +29,7 @@ constexpr FamilyBuilder kBuilders[] = {
     {GemmaModelTypes, BuildGemma},
     {Phi3ModelTypes, BuildPhi3},
     {MoeModelTypes, BuildMoe},
+    {DeepseekModelTypes, BuildDeepseek},
 };
 
 const FamilyBuilder* BuilderFor(std::string_view model_type) {

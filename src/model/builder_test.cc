@@ -206,9 +206,10 @@ TEST(BuilderTest, EveryCatalogModelLoadsAndPlans) {
     EXPECT_NO_THROW(analysis::BuildPlan(LoadModel(e.id), Db(), "fused")) << e.id;
   }
   // Eight llama, one mistral, two qwen2, two gpt2, one each of gpt_neox, opt,
-  // falcon, gemma, gemma2, phi3, mixtral and qwen3_moe configs; Llama-2 is
-  // served by its hand-written architecture, so three ids are not repeated.
-  EXPECT_EQ(Catalog().size(), 21u);
+  // falcon, gemma, gemma2, phi3, mixtral, qwen3_moe, deepseek_v2 and
+  // deepseek_v3 configs; Llama-2 is served by its hand-written architecture,
+  // so three ids are not repeated.
+  EXPECT_EQ(Catalog().size(), 23u);
 }
 
 TEST(BuilderTest, CatalogPrefersHandWrittenArchitectures) {
@@ -492,7 +493,7 @@ TEST(BuilderTest, ErrorsNameTheFileAndKey) {
                         "write an architecture JSON (docs/architecture.md)");
   c["model_type"] = "lama";
   EXPECT_EQ(ErrorOf(c), "config.json: /model_type: no builder for model_type 'lama' (did you mean 'llama'?) "
-                        "(supported: falcon, gemma, gemma2, gpt2, gpt_neox, llama, mistral, mixtral, opt, phi3, qwen2, qwen3_moe); write an architecture JSON for this model "
+                        "(supported: deepseek_v2, deepseek_v3, falcon, gemma, gemma2, gpt2, gpt_neox, llama, mistral, mixtral, opt, phi3, qwen2, qwen3, qwen3_moe); write an architecture JSON for this model "
                         "(docs/architecture.md) and pass its path");
 }
 
