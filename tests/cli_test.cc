@@ -355,6 +355,38 @@ TEST(CliTest, AnalyzeConfigDirectoryAndFile) {
       << i.out;
 }
 
+// lmp.inspect/2 nests each composite's layers in "sub_layers", as the table
+// indents them.
+TEST(CliTest, InspectJsonIsATree) {
+  const Result r = Lmp("inspect openai-community/gpt2 --format json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["schema"], "lmp.inspect/2");
+  ASSERT_EQ(j["layers"].size(), 1u);
+  auto child = [](const nlohmann::json& layer, const std::string& name) -> const nlohmann::json& {
+    for (const nlohmann::json& sub : layer["sub_layers"]) {
+      if (sub["name"] == name) return sub;
+    }
+    ADD_FAILURE() << "no sub-layer " << name << " in " << layer["path"];
+    static const nlohmann::json none = nlohmann::json::object({{"sub_layers", nlohmann::json::array()}});
+    return none;
+  };
+  const nlohmann::json& root = j["layers"][0];
+  EXPECT_EQ(root["path"], "(root)");
+  EXPECT_EQ(root["class"], "transformers.models.gpt2.modeling_gpt2.GPT2LMHeadModel");
+  EXPECT_FALSE(root.contains("depth"));
+  const nlohmann::json& h = child(child(root, "transformer"), "h");
+  EXPECT_EQ(h["path"], "transformer.h");
+  EXPECT_EQ(h["repeat"], 12);
+  EXPECT_EQ(h["composite"], true);
+  const nlohmann::json& c_attn = child(child(h, "attn"), "c_attn");
+  EXPECT_EQ(c_attn["path"], "transformer.h.attn.c_attn");
+  EXPECT_EQ(c_attn["count"], 12);
+  EXPECT_EQ(c_attn["composite"], false);
+  EXPECT_FALSE(c_attn.contains("sub_layers"));
+  EXPECT_EQ(c_attn["parameter_count"], 768 * 2304 + 2304);
+}
+
 // Every bad input: exit code 2 and one line naming the file and the place.
 struct BadInput {
   const char* name;

@@ -109,18 +109,36 @@ Json AnalysisJson(const analysis::Plan& plan, const analysis::Analysis& a,
   return j;
 }
 
+namespace {
+
+// One layer of lmp.inspect/2 and, for a composite, its sub-layers.
+// plan.layers is depth first, parents before children, so the layers after
+// `i` that are deeper than it are its descendants; `i` moves past them.
+Json InspectLayer(const std::vector<analysis::PlanLayer>& layers, size_t& i) {
+  const analysis::PlanLayer& l = layers[i++];
+  Json p = Json::object();
+  for (const auto& [k, v] : l.parameters) p[k] = v;
+  Json lj = {{"path", l.path}, {"name", l.name}, {"class", l.module}};
+  if (!l.alias.empty()) lj["alias"] = l.alias;
+  lj["repeat"] = l.repeat;
+  lj["count"] = l.count;
+  lj["composite"] = l.composite;
+  lj["parameters"] = std::move(p);
+  if (l.params_const) lj["parameter_count"] = l.params;
+  if (l.composite) {
+    Json subs = Json::array();
+    while (i < layers.size() && layers[i].depth > l.depth) subs.push_back(InspectLayer(layers, i));
+    lj["sub_layers"] = std::move(subs);
+  }
+  return lj;
+}
+
+}  // namespace
+
 Json InspectJson(const analysis::Plan& plan, int64_t parameters) {
   Json layers = Json::array();
-  for (const analysis::PlanLayer& l : plan.layers) {
-    Json p = Json::object();
-    for (const auto& [k, v] : l.parameters) p[k] = v;
-    Json lj = {{"path", l.path},   {"name", l.name},           {"class", l.module},
-               {"depth", l.depth}, {"repeat", l.repeat},       {"count", l.count},
-               {"composite", l.composite}, {"parameters", p}};
-    if (l.params_const) lj["parameter_count"] = l.params;
-    layers.push_back(std::move(lj));
-  }
-  return Json{{"schema", "lmp.inspect/1"},
+  for (size_t i = 0; i < plan.layers.size();) layers.push_back(InspectLayer(plan.layers, i));
+  return Json{{"schema", "lmp.inspect/2"},
               {"model", {{"id", plan.model_id}, {"parameters", parameters}}},
               {"layers", std::move(layers)}};
 }

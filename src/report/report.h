@@ -64,7 +64,9 @@ std::string HardwareListText(const hardware::Catalog& catalog);
 Json HardwareListJson(const hardware::Catalog& catalog);
 std::string DeviceText(const hardware::Device& d);
 
-// The flattened layer tree: class, repeat, parameters per layer.
+// The layer tree: class, repeat, parameters per layer; indented text, or
+// the lmp.inspect/2 document with each composite's layers nested in its
+// "sub_layers".
 std::string InspectText(const analysis::Plan& plan, int64_t parameters);
 Json InspectJson(const analysis::Plan& plan, int64_t parameters);
 
