@@ -46,7 +46,8 @@ Json HardwareJson(const hardware::RooflineAnalysis& r) {
 }  // namespace
 
 Json AnalysisJson(const analysis::Plan& plan, const analysis::Analysis& a,
-                  const hardware::RooflineAnalysis* roofline, const hardware::MemoryFit* memory) {
+                  const hardware::RooflineAnalysis* roofline, const hardware::MemoryFit* memory,
+                  const model::CheckpointComparison* checkpoint) {
   Json j = Json::object();
   j["schema"] = "lmp.analysis/1";
   j["model"] = {{"id", a.model_id}, {"parameters", a.parameters}};
@@ -66,6 +67,7 @@ Json AnalysisJson(const analysis::Plan& plan, const analysis::Analysis& a,
   if (s.profile == "flash") j["scenario"]["sram_bytes"] = analysis::SramBytes(s);
   if (roofline != nullptr) j["hardware"] = HardwareJson(*roofline);
   if (memory != nullptr) j["memory"] = MemoryJson(memory->footprint, memory->status);
+  if (checkpoint != nullptr) j["checkpoint"] = CheckpointJson(*checkpoint);
   Json stages = Json::object();
   for (size_t si = 0; si < a.stages.size(); ++si) {
     const analysis::StageResult& st = a.stages[si];
@@ -135,12 +137,24 @@ Json InspectLayer(const std::vector<analysis::PlanLayer>& layers, size_t& i) {
 
 }  // namespace
 
-Json InspectJson(const analysis::Plan& plan, int64_t parameters) {
+Json InspectJson(const analysis::Plan& plan, int64_t parameters, const model::CheckpointComparison* checkpoint) {
   Json layers = Json::array();
   for (size_t i = 0; i < plan.layers.size();) layers.push_back(InspectLayer(plan.layers, i));
-  return Json{{"schema", "lmp.inspect/2"},
-              {"model", {{"id", plan.model_id}, {"parameters", parameters}}},
-              {"layers", std::move(layers)}};
+  Json j = {{"schema", "lmp.inspect/2"}, {"model", {{"id", plan.model_id}, {"parameters", parameters}}}};
+  if (checkpoint != nullptr) j["checkpoint"] = CheckpointJson(*checkpoint);
+  j["layers"] = std::move(layers);
+  return j;
+}
+
+Json CheckpointJson(const model::CheckpointComparison& c) {
+  return Json{{"format", "safetensors"},
+              {"files_read", c.checkpoint.files_read},
+              {"files_not_checked", c.checkpoint.files_missing},
+              {"tensors", c.checkpoint.tensors},
+              {"checkpoint_parameters", c.checkpoint.parameters},
+              {"our_parameters", c.our_parameters},
+              {"difference", c.difference},
+              {"status", model::CheckpointStatusName(c.status)}};
 }
 
 Json ModuleEvalJson(const analysis::ModuleEvaluation& e) {
