@@ -127,6 +127,28 @@ void CheckSramOption(const Options& o) {
 void Print(const std::string& s) { std::fwrite(s.data(), 1, s.size(), stdout); }
 void PrintJson(const Json& j) { Print(j.dump(2) + "\n"); }
 
+// A model directory's safetensors parameter count against ours (analyze,
+// inspect). A mismatch or a partial check is a result, not an error: it is
+// reported in the output and warned about on stderr, and the exit code stays 0.
+std::optional<lmp::model::CheckpointComparison> CheckCheckpoint(const lmp::model::Model& model, int64_t ours) {
+  if (!model.checkpoint) return std::nullopt;
+  const lmp::model::CheckpointComparison c = lmp::model::CompareCheckpoint(*model.checkpoint, ours);
+  using lmp::report::Grouped;
+  if (c.status == lmp::model::CheckpointStatus::kMismatch) {
+    std::fprintf(stderr,
+                 "lmp: warning: the checkpoint's safetensors hold %s parameters, the model %s (difference %s); see "
+                 "docs/models.md for known causes\n",
+                 Grouped(c.checkpoint.parameters).c_str(), Grouped(ours).c_str(), Grouped(c.difference).c_str());
+  } else if (c.status == lmp::model::CheckpointStatus::kPartial) {
+    std::fprintf(stderr,
+                 "lmp: warning: checkpoint check is partial: %zu safetensors file%s listed in the index not found "
+                 "locally; the %s parameters read are not the whole checkpoint\n",
+                 c.checkpoint.files_missing.size(), c.checkpoint.files_missing.size() == 1 ? "" : "s",
+                 Grouped(c.checkpoint.parameters).c_str());
+  }
+  return c;
+}
+
 // ---- analyze ---------------------------------------------------------------
 
 void SetupAnalyze(CLI::App& cmd, Options& o) {
@@ -184,12 +206,14 @@ int RunAnalyze(Options& o) {
   }
   const lmp::hardware::RooflineAnalysis* r = roofline ? &*roofline : nullptr;
   const lmp::hardware::MemoryFit* mem = memory ? &*memory : nullptr;
+  const auto checkpoint = CheckCheckpoint(model, a.parameters);
+  const lmp::model::CheckpointComparison* ck = checkpoint ? &*checkpoint : nullptr;
   if (o.format == "json") {
-    PrintJson(lmp::report::AnalysisJson(plan, a, r, mem));
+    PrintJson(lmp::report::AnalysisJson(plan, a, r, mem, ck));
   } else if (o.format == "csv") {
     Print(lmp::report::AnalysisCsv(plan, a, r));
   } else {
-    Print(lmp::report::AnalysisTable(plan, a, r, mem));
+    Print(lmp::report::AnalysisTable(plan, a, r, mem, ck));
   }
   return 0;
 }
@@ -308,10 +332,12 @@ int RunInspect(Options& o) {
   const lmp::analysis::Plan plan = lmp::analysis::BuildPlan(model, db, o.scenario.profile);
   lmp::analysis::Evaluator ev(plan);
   const int64_t params = ev.Parameters(o.scenario);
+  const auto checkpoint = CheckCheckpoint(model, params);
+  const lmp::model::CheckpointComparison* ck = checkpoint ? &*checkpoint : nullptr;
   if (o.format == "json") {
-    PrintJson(lmp::report::InspectJson(plan, params));
+    PrintJson(lmp::report::InspectJson(plan, params, ck));
   } else {
-    Print(lmp::report::InspectText(plan, params));
+    Print(lmp::report::InspectText(plan, params, ck));
   }
   return 0;
 }

@@ -131,7 +131,9 @@ Model LoadModel(std::string_view spec) {
       throw Error(s, "", "a directory without config.json; give a model directory, a config.json, an architecture "
                          "JSON or a catalog id ('lmp models')");
     }
-    return LoadFile(config, s);
+    Model m = LoadFile(config, s);
+    m.checkpoint = CheckCheckpointDirectory(s);
+    return m;
   }
   if (std::filesystem::is_regular_file(s, ec)) return LoadFile(s, s);
   const std::string want = ToLower(spec);

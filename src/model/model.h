@@ -2,12 +2,14 @@
 #define LMP_MODEL_MODEL_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "formula/ast.h"
+#include "model/safetensors.h"
 #include "util/json_file.h"
 
 namespace lmp::model {
@@ -34,6 +36,9 @@ struct Model {
   // Numeric config values (booleans as 0/1), usable as {name} in formulas.
   std::vector<std::pair<std::string, formula::Value>> numeric_config;
   std::vector<Layer> layers;
+  // A model directory's safetensors headers, read at load time; empty for
+  // any other MODEL, or a directory without safetensors files.
+  std::optional<CheckpointSummary> checkpoint;
 };
 
 // Parses an architecture JSON; throws lmp::Error naming `file` and the place.
@@ -50,7 +55,8 @@ std::vector<std::pair<std::string, formula::Value>> NumericConfig(const Json& co
 //   - a path to an architecture JSON (it has "layers") or to a Hugging Face
 //     config.json (it has "model_type"), built by the builder for its
 //     model_type (model/builder.h);
-//   - a directory holding config.json;
+//   - a directory holding config.json; its safetensors headers, if any, are
+//     read into Model::checkpoint (model/safetensors.h), never the weights;
 //   - else a catalog id (case-insensitive; the part after '/' alone also
 //     matches).
 Model LoadModel(std::string_view spec);

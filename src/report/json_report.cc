@@ -46,7 +46,8 @@ Json HardwareJson(const hardware::RooflineAnalysis& r) {
 }  // namespace
 
 Json AnalysisJson(const analysis::Plan& plan, const analysis::Analysis& a,
-                  const hardware::RooflineAnalysis* roofline, const hardware::MemoryFit* memory) {
+                  const hardware::RooflineAnalysis* roofline, const hardware::MemoryFit* memory,
+                  const model::CheckpointComparison* checkpoint) {
   Json j = Json::object();
   j["schema"] = "lmp.analysis/1";
   j["model"] = {{"id", a.model_id}, {"parameters", a.parameters}};
@@ -66,6 +67,7 @@ Json AnalysisJson(const analysis::Plan& plan, const analysis::Analysis& a,
   if (s.profile == "flash") j["scenario"]["sram_bytes"] = analysis::SramBytes(s);
   if (roofline != nullptr) j["hardware"] = HardwareJson(*roofline);
   if (memory != nullptr) j["memory"] = MemoryJson(memory->footprint, memory->status);
+  if (checkpoint != nullptr) j["checkpoint"] = CheckpointJson(*checkpoint);
   Json stages = Json::object();
   for (size_t si = 0; si < a.stages.size(); ++si) {
     const analysis::StageResult& st = a.stages[si];
@@ -109,20 +111,50 @@ Json AnalysisJson(const analysis::Plan& plan, const analysis::Analysis& a,
   return j;
 }
 
-Json InspectJson(const analysis::Plan& plan, int64_t parameters) {
-  Json layers = Json::array();
-  for (const analysis::PlanLayer& l : plan.layers) {
-    Json p = Json::object();
-    for (const auto& [k, v] : l.parameters) p[k] = v;
-    Json lj = {{"path", l.path},   {"name", l.name},           {"class", l.module},
-               {"depth", l.depth}, {"repeat", l.repeat},       {"count", l.count},
-               {"composite", l.composite}, {"parameters", p}};
-    if (l.params_const) lj["parameter_count"] = l.params;
-    layers.push_back(std::move(lj));
+namespace {
+
+// One layer of lmp.inspect/2 and, for a composite, its sub-layers.
+// plan.layers is depth first, parents before children, so the layers after
+// `i` that are deeper than it are its descendants; `i` moves past them.
+Json InspectLayer(const std::vector<analysis::PlanLayer>& layers, size_t& i) {
+  const analysis::PlanLayer& l = layers[i++];
+  Json p = Json::object();
+  for (const auto& [k, v] : l.parameters) p[k] = v;
+  Json lj = {{"path", l.path}, {"name", l.name}, {"class", l.module}};
+  if (!l.alias.empty()) lj["alias"] = l.alias;
+  lj["repeat"] = l.repeat;
+  lj["count"] = l.count;
+  lj["composite"] = l.composite;
+  lj["parameters"] = std::move(p);
+  if (l.params_const) lj["parameter_count"] = l.params;
+  if (l.composite) {
+    Json subs = Json::array();
+    while (i < layers.size() && layers[i].depth > l.depth) subs.push_back(InspectLayer(layers, i));
+    lj["sub_layers"] = std::move(subs);
   }
-  return Json{{"schema", "lmp.inspect/1"},
-              {"model", {{"id", plan.model_id}, {"parameters", parameters}}},
-              {"layers", std::move(layers)}};
+  return lj;
+}
+
+}  // namespace
+
+Json InspectJson(const analysis::Plan& plan, int64_t parameters, const model::CheckpointComparison* checkpoint) {
+  Json layers = Json::array();
+  for (size_t i = 0; i < plan.layers.size();) layers.push_back(InspectLayer(plan.layers, i));
+  Json j = {{"schema", "lmp.inspect/2"}, {"model", {{"id", plan.model_id}, {"parameters", parameters}}}};
+  if (checkpoint != nullptr) j["checkpoint"] = CheckpointJson(*checkpoint);
+  j["layers"] = std::move(layers);
+  return j;
+}
+
+Json CheckpointJson(const model::CheckpointComparison& c) {
+  return Json{{"format", "safetensors"},
+              {"files_read", c.checkpoint.files_read},
+              {"files_not_checked", c.checkpoint.files_missing},
+              {"tensors", c.checkpoint.tensors},
+              {"checkpoint_parameters", c.checkpoint.parameters},
+              {"our_parameters", c.our_parameters},
+              {"difference", c.difference},
+              {"status", model::CheckpointStatusName(c.status)}};
 }
 
 Json ModuleEvalJson(const analysis::ModuleEvaluation& e) {

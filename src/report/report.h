@@ -10,6 +10,7 @@
 #include "hardware/fit.h"
 #include "hardware/hardware.h"
 #include "hardware/roofline.h"
+#include "model/safetensors.h"
 #include "request/generate.h"
 #include "util/json_file.h"
 
@@ -19,10 +20,12 @@ namespace lmp::report {
 // for one instance; totals are sums of count x figure. Integers are exact.
 // With a roofline, times and the device are added, and with `memory` the
 // footprint against the device; without them the output is exactly what it
-// was before rooflines existed.
+// was before rooflines existed. With `checkpoint` (a model directory with
+// safetensors files) a "checkpoint" object is added.
 Json AnalysisJson(const analysis::Plan& plan, const analysis::Analysis& a,
                   const hardware::RooflineAnalysis* roofline = nullptr,
-                  const hardware::MemoryFit* memory = nullptr);
+                  const hardware::MemoryFit* memory = nullptr,
+                  const model::CheckpointComparison* checkpoint = nullptr);
 
 // One row per stage and operation, per-instance figures plus count.
 std::string AnalysisCsv(const analysis::Plan& plan, const analysis::Analysis& a,
@@ -31,7 +34,15 @@ std::string AnalysisCsv(const analysis::Plan& plan, const analysis::Analysis& a,
 // Aligned terminal table in human units, figures multiplied by count.
 std::string AnalysisTable(const analysis::Plan& plan, const analysis::Analysis& a,
                           const hardware::RooflineAnalysis* roofline = nullptr,
-                          const hardware::MemoryFit* memory = nullptr);
+                          const hardware::MemoryFit* memory = nullptr,
+                          const model::CheckpointComparison* checkpoint = nullptr);
+
+// The "checkpoint" object of lmp.analysis/1 and lmp.inspect/2: the
+// safetensors files read and not checked, tensors, both parameter counts,
+// their difference and the status.
+Json CheckpointJson(const model::CheckpointComparison& c);
+// The same as a few lines of text, for the tables.
+std::string CheckpointText(const model::CheckpointComparison& c);
 
 // The "memory" object of lmp.analysis/1 and lmp.fit/1: the footprint's parts
 // and, with a status, the capacity, fits and headroom.
@@ -64,9 +75,13 @@ std::string HardwareListText(const hardware::Catalog& catalog);
 Json HardwareListJson(const hardware::Catalog& catalog);
 std::string DeviceText(const hardware::Device& d);
 
-// The flattened layer tree: class, repeat, parameters per layer.
-std::string InspectText(const analysis::Plan& plan, int64_t parameters);
-Json InspectJson(const analysis::Plan& plan, int64_t parameters);
+// The layer tree: class, repeat, parameters per layer; indented text, or
+// the lmp.inspect/2 document with each composite's layers nested in its
+// "sub_layers". `checkpoint` as for AnalysisJson.
+std::string InspectText(const analysis::Plan& plan, int64_t parameters,
+                        const model::CheckpointComparison* checkpoint = nullptr);
+Json InspectJson(const analysis::Plan& plan, int64_t parameters,
+                 const model::CheckpointComparison* checkpoint = nullptr);
 
 std::string ModuleEvalText(const analysis::ModuleEvaluation& e);
 Json ModuleEvalJson(const analysis::ModuleEvaluation& e);

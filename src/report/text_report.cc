@@ -48,7 +48,8 @@ std::string CsvField(const std::string& s) {
 }  // namespace
 
 std::string AnalysisTable(const analysis::Plan& plan, const analysis::Analysis& a,
-                          const hardware::RooflineAnalysis* roofline, const hardware::MemoryFit* memory) {
+                          const hardware::RooflineAnalysis* roofline, const hardware::MemoryFit* memory,
+                          const model::CheckpointComparison* checkpoint) {
   const analysis::Scenario& s = a.scenario;
   std::string out = fmt::format("{}  ({} parameters)\nbatch {}, prompt {}, W{}A{}KV{}{}{}, profile {}\n", a.model_id,
                                 Grouped(a.parameters), s.batch_size, s.prompt_len, s.w_bits, s.a_bits, s.kv_bits,
@@ -113,6 +114,7 @@ std::string AnalysisTable(const analysis::Plan& plan, const analysis::Analysis& 
   if (memory != nullptr) {
     out += "\n" + MemoryText(*memory, roofline != nullptr ? roofline->device.name : std::string("the device"));
   }
+  if (checkpoint != nullptr) out += "\n" + CheckpointText(*checkpoint);
   return out;
 }
 
@@ -140,7 +142,34 @@ std::string AnalysisCsv(const analysis::Plan& plan, const analysis::Analysis& a,
   return out;
 }
 
-std::string InspectText(const analysis::Plan& plan, int64_t parameters) {
+std::string CheckpointText(const model::CheckpointComparison& c) {
+  const model::CheckpointSummary& k = c.checkpoint;
+  std::string out = fmt::format("checkpoint (safetensors headers): {} file{} read, {} tensors\n", k.files_read.size(),
+                                k.files_read.size() == 1 ? "" : "s", k.tensors);
+  if (!k.files_missing.empty()) {
+    std::string names;
+    for (const std::string& f : k.files_missing) names += (names.empty() ? "" : ", ") + f;
+    out += fmt::format("  not checked (not found locally): {}\n", names);
+  }
+  std::string why;
+  if (c.status == model::CheckpointStatus::kPartial) why = "  (the checkpoint figure counts only the files read)";
+  if (c.status == model::CheckpointStatus::kMismatch) why = "  (known causes: docs/models.md)";
+  const std::vector<std::vector<std::string>> rows = {
+      {"checkpoint parameters", Grouped(k.parameters)},
+      {"ours", Grouped(c.our_parameters)},
+      {"difference", Grouped(c.difference), std::string(model::CheckpointStatusName(c.status)) + why}};
+  size_t width = 0;
+  for (const auto& r : rows) width = std::max(width, r[1].size());
+  for (const auto& r : rows) {
+    out += fmt::format("  {:<21}  {:>{}}", r[0], r[1], width);
+    if (r.size() > 2) out += "  " + r[2];
+    out += "\n";
+  }
+  return out;
+}
+
+std::string InspectText(const analysis::Plan& plan, int64_t parameters,
+                        const model::CheckpointComparison* checkpoint) {
   std::string out = fmt::format("{}  ({} parameters)\n", plan.model_id, Grouped(parameters));
   for (const analysis::PlanLayer& l : plan.layers) {
     const std::string indent(2 * l.depth, ' ');
@@ -151,6 +180,7 @@ std::string InspectText(const analysis::Plan& plan, int64_t parameters) {
     out += "\n";
     for (const auto& [k, v] : l.parameters) out += fmt::format("{}    {} = {}\n", indent, k, v);
   }
+  if (checkpoint != nullptr) out += "\n" + CheckpointText(*checkpoint);
   return out;
 }
 
