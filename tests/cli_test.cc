@@ -65,19 +65,22 @@ TEST(CliTest, AnalyzeTable) {
   EXPECT_EQ(r.out.find("prefill:"), std::string::npos);
 }
 
-TEST(CliTest, GoldenJson) {
-  const Result r = Lmp("analyze meta-llama/Llama-2-7b-hf --batch 1 --seq 2048 --kv-len 2048 --format json");
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(r.out, Slurp(std::string(LMP_SOURCE_DIR) + "/tests/golden/llama-2-7b_b1_s2048.json"))
-      << "output changed; if intended, run tests/golden/refresh.sh and review the diff";
-}
-
-TEST(CliTest, GoldenCsv) {
-  const Result r =
-      Lmp("analyze meta-llama/Llama-2-70b-hf --batch 8 --seq 512 --kv-len 4096 --w-bits 4 --kv-bits 8 --format csv");
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(r.out, Slurp(std::string(LMP_SOURCE_DIR) + "/tests/golden/llama-2-70b_b8_s512_w4kv8.csv"))
-      << "output changed; if intended, run tests/golden/refresh.sh and review the diff";
+// Every case of tests/golden/cases.tsv: the output byte for byte.
+TEST(CliTest, GoldenOutputs) {
+  std::istringstream cases(Slurp(std::string(LMP_SOURCE_DIR) + "/tests/golden/cases.tsv"));
+  int checked = 0;
+  for (std::string line; std::getline(cases, line);) {
+    if (line.empty() || line[0] == '#') continue;
+    const size_t tab = line.find('\t');
+    ASSERT_NE(tab, std::string::npos) << line;
+    const std::string file = line.substr(0, tab), args = line.substr(tab + 1);
+    const Result r = Lmp(args);
+    ASSERT_EQ(r.exit_code, 0) << args << ": " << r.err;
+    EXPECT_EQ(r.out, Slurp(std::string(LMP_SOURCE_DIR) + "/tests/golden/" + file))
+        << file << " changed; if intended, run tests/golden/refresh.sh and review the diff";
+    ++checked;
+  }
+  EXPECT_EQ(checked, 8);  // one per text format of analyze and generate, and the first two goldens
 }
 
 TEST(CliTest, ArchitectureFileAndModuleEval) {

@@ -1,12 +1,20 @@
 // lmp: the command-line front end. Parses flags, calls the library, prints.
 // Every input error ends here as one line on stderr and exit code 2.
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <functional>
 #include <iostream>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -20,6 +28,7 @@
 #include "hardware/hardware.h"
 #include "hardware/roofline.h"
 #include "model/model.h"
+#include "report/html_report.h"
 #include "report/report.h"
 #include "request/generate.h"
 #include "util/error.h"
@@ -52,6 +61,9 @@ struct Options {
   CLI::App* module_show = nullptr;
   CLI::App* module_eval = nullptr;
   std::vector<CLI::Option*> sram_options;  // --sram-bytes of analyze and module eval
+  std::string output;                      // -o: a file instead of stdout
+  std::string group_by = "op";             // --by
+  size_t top = 0;                          // --top
 };
 
 lmp::db::ModuleDb LoadDb(const Options& o) {
@@ -127,6 +139,55 @@ void CheckSramOption(const Options& o) {
 void Print(const std::string& s) { std::fwrite(s.data(), 1, s.size(), stdout); }
 void PrintJson(const Json& j) { Print(j.dump(2) + "\n"); }
 
+// -o FILE: the report goes to FILE, written whole to a temporary beside it
+// and renamed over it, so a failed run never leaves half a report.
+void AddOutputOption(CLI::App& cmd, Options& o) {
+  cmd.add_option("-o,--output", o.output, "write the report to this file instead of standard output");
+}
+
+void Emit(const Options& o, const std::string& text) {
+  if (o.output.empty()) {
+    Print(text);
+    return;
+  }
+  const std::string tmp = o.output + ".tmp";
+  {
+    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+    f << text;
+    f.flush();
+    if (!f) throw Error("", "--output", "cannot write '" + tmp + "': " + std::strerror(errno) + "; check the directory");
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, o.output, ec);
+  if (ec) {
+    std::filesystem::remove(tmp, ec);
+    throw Error("", "--output", "cannot write '" + o.output + "'; check the directory and permissions");
+  }
+}
+
+// Width and colour follow the terminal only when the table goes to one:
+// files and pipes get every column and no escapes. NO_COLOR (any value)
+// turns colour off (https://no-color.org).
+lmp::report::TableOptions TableOptionsFor(const Options& o) {
+  lmp::report::TableOptions t;
+  t.by = *lmp::report::ParseGroupBy(o.group_by);
+  t.top = o.top;
+  if (o.output.empty() && isatty(fileno(stdout))) {
+    const char* no_color = std::getenv("NO_COLOR");
+    t.style.color = no_color == nullptr || *no_color == '\0';
+    winsize ws{};
+    if (ioctl(fileno(stdout), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) t.style.width = ws.ws_col;
+  }
+  return t;
+}
+
+void AddTableOptions(CLI::App& cmd, Options& o) {
+  cmd.add_option("--by", o.group_by, "rows of the table and markdown formats: op, layer or kind")
+      ->check(CLI::IsMember({"op", "layer", "kind"}))
+      ->capture_default_str();
+  cmd.add_option("--top", o.top, "show only the N most expensive rows (by time with --hardware, else FLOPs)");
+}
+
 // A model directory's safetensors parameter count against ours (analyze,
 // inspect). A mismatch or a partial check is a result, not an error: it is
 // reported in the output and warned about on stderr, and the exit code stays 0.
@@ -170,9 +231,11 @@ void SetupAnalyze(CLI::App& cmd, Options& o) {
   cmd.add_option("--hardware", o.hardware,
                  "device (see 'lmp hardware list'): adds roofline time, bound and intensity per operation");
   AddHardwareFileOption(cmd, o);
-  cmd.add_option("--format", o.format, "table, json or csv")
-      ->check(CLI::IsMember({"table", "json", "csv"}))
+  cmd.add_option("--format", o.format, "table, json, csv, markdown, or html (needs --hardware; use with -o)")
+      ->check(CLI::IsMember({"table", "json", "csv", "markdown", "html"}))
       ->capture_default_str();
+  AddTableOptions(cmd, o);
+  AddOutputOption(cmd, o);
 }
 
 int RunAnalyze(Options& o) {
@@ -180,6 +243,13 @@ int RunAnalyze(Options& o) {
   if (o.stage == "prefill") o.scenario.stages = {Stage::kPrefill};
   if (o.stage == "decode") o.scenario.stages = {Stage::kDecode};
   CheckSramOption(o);
+  if (o.format == "html" && o.hardware.empty()) {
+    throw Error("", "--format", "html is drawn around roofline times and needs --hardware NAME; add it");
+  }
+  if ((o.top > 0 || o.group_by != "op") && o.format != "table" && o.format != "markdown") {
+    throw Error("", o.top > 0 ? "--top" : "--by",
+                "shapes the table and markdown formats only; drop it, or use --format table or markdown");
+  }
   lmp::analysis::ValidateScenario(o.scenario);
   const lmp::db::ModuleDb db = LoadDb(o);
   const lmp::model::Model model = lmp::model::LoadModel(o.model);
@@ -209,11 +279,15 @@ int RunAnalyze(Options& o) {
   const auto checkpoint = CheckCheckpoint(model, a.parameters);
   const lmp::model::CheckpointComparison* ck = checkpoint ? &*checkpoint : nullptr;
   if (o.format == "json") {
-    PrintJson(lmp::report::AnalysisJson(plan, a, r, mem, ck));
+    Emit(o, lmp::report::AnalysisJson(plan, a, r, mem, ck).dump(2) + "\n");
   } else if (o.format == "csv") {
-    Print(lmp::report::AnalysisCsv(plan, a, r));
+    Emit(o, lmp::report::AnalysisCsv(plan, a, r));
+  } else if (o.format == "markdown") {
+    Emit(o, lmp::report::AnalysisMarkdown(plan, a, r, mem, TableOptionsFor(o)));
+  } else if (o.format == "html") {
+    Emit(o, lmp::report::RenderHtml(lmp::report::HtmlFromAnalysis(plan, a, *r, *mem)));
   } else {
-    Print(lmp::report::AnalysisTable(plan, a, r, mem, ck));
+    Emit(o, lmp::report::AnalysisTable(plan, a, r, mem, ck, TableOptionsFor(o)));
   }
   return 0;
 }
@@ -232,9 +306,10 @@ void SetupGenerate(CLI::App& cmd, Options& o) {
   AddComputeOption(cmd, o);
   AddProfileOptions(cmd, o);
   AddDbOption(cmd, o);
-  cmd.add_option("--format", o.format, "table or json")
-      ->check(CLI::IsMember({"table", "json"}))
+  cmd.add_option("--format", o.format, "table, json, csv, markdown or html (use with -o)")
+      ->check(CLI::IsMember({"table", "json", "csv", "markdown", "html"}))
       ->capture_default_str();
+  AddOutputOption(cmd, o);
 }
 
 // What `generate` and `fit` share: the checked options, the model compiled
@@ -268,9 +343,22 @@ int RunGenerate(Options& o) {
   mem.status = lmp::hardware::CheckFit(mem.footprint.total_bytes, device.dram_bytes);
   const int64_t params = mem.footprint.parameters;
   if (o.format == "json") {
-    PrintJson(lmp::report::GenerateJson(plan, params, o.scenario, device, r, mem));
+    Emit(o, lmp::report::GenerateJson(plan, params, o.scenario, device, r, mem).dump(2) + "\n");
+  } else if (o.format == "csv") {
+    Emit(o, lmp::report::GenerateCsv(plan, params, o.scenario, device, r, mem));
+  } else if (o.format == "markdown") {
+    Emit(o, lmp::report::GenerateMarkdown(plan, params, o.scenario, device, r, mem));
+  } else if (o.format == "html") {
+    // The page's tables and chart: the prefill and the request's last
+    // decode step, the most expensive one.
+    lmp::analysis::Scenario steps = o.scenario;
+    steps.decode_kv_len = r.decode_steps > 0 ? r.last_kv_len : 0;
+    if (r.decode_steps == 0) steps.stages = {lmp::analysis::Stage::kPrefill};
+    const lmp::analysis::Analysis a = lmp::analysis::Analyze(plan, steps);
+    const lmp::hardware::RooflineAnalysis roof = lmp::hardware::RooflineAll(plan, a, device);
+    Emit(o, lmp::report::RenderHtml(lmp::report::HtmlFromGenerate(plan, a, roof, r, mem, o.gen_len)));
   } else {
-    Print(lmp::report::GenerateText(plan, params, o.scenario, device, r, mem));
+    Emit(o, lmp::report::GenerateText(plan, params, o.scenario, device, r, mem));
   }
   return 0;
 }

@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
 #include "report/report.h"
+#include "report/table.h"
 
 namespace lmp::report {
 
@@ -58,6 +59,47 @@ std::string GenerateText(const analysis::Plan& plan, int64_t parameters, const a
   out += '\n';
   out += MemoryText(memory, device.name);
   return out;
+}
+
+std::string GenerateCsv(const analysis::Plan& plan, int64_t parameters, const analysis::Scenario& s,
+                        const hardware::Device& device, const request::GenerateResult& r,
+                        const hardware::MemoryFit& memory) {
+  std::string out =
+      "model,parameters,hardware,batch_size,prompt_len,gen_len,w_bits,a_bits,kv_bits,w_group_size,compute,profile,"
+      "ttft_s,tpot_s,tpot_first_s,tpot_last_s,e2e_s,tokens_per_s,tokens_per_s_per_sequence,request_flops,"
+      "request_bytes,memory_bytes,capacity_bytes,fits\n";
+  out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", CsvField(plan.model_id),
+                     parameters, CsvField(device.name), s.batch_size, s.prompt_len, r.gen_len, s.w_bits, s.a_bits,
+                     s.kv_bits, s.w_group_size, CsvField(s.compute), CsvField(s.profile), r.ttft_s, r.tpot_s,
+                     r.tpot_first_s, r.tpot_last_s, r.e2e_s, r.tokens_per_s, r.tokens_per_s_per_sequence,
+                     r.request_flops, r.request_bytes, memory.footprint.total_bytes, device.dram_bytes,
+                     memory.status.fits ? "true" : "false");
+  return out;
+}
+
+std::string GenerateMarkdown(const analysis::Plan& plan, int64_t parameters, const analysis::Scenario& s,
+                             const hardware::Device& device, const request::GenerateResult& r,
+                             const hardware::MemoryFit& memory) {
+  std::string out = fmt::format(
+      "## {} on {}\n\n- {} parameters\n- batch {}, prompt {}, generate {}, W{}A{}KV{}{}{}, profile {}\n\n",
+      plan.model_id, device.name, Grouped(parameters), s.batch_size, s.prompt_len, r.gen_len, s.w_bits, s.a_bits,
+      s.kv_bits, s.w_group_size > 0 ? fmt::format(" g{}", s.w_group_size) : "",
+      s.compute != "auto" ? ", compute " + s.compute : "", s.profile);
+  Table t;
+  t.columns = {{"metric", Align::kLeft}, {"value"}};
+  t.rows = {{{"TTFT (prefill)"}, {HumanTime(r.ttft_s)}},
+            {{"TPOT mean"}, {r.decode_steps > 0 ? HumanTime(r.tpot_s) : "-"}},
+            {{"TPOT first / last"},
+             {r.decode_steps > 0 ? HumanTime(r.tpot_first_s) + " / " + HumanTime(r.tpot_last_s) : "-"}},
+            {{"end-to-end"}, {HumanTime(r.e2e_s)}},
+            {{"tokens/s per sequence"}, {fmt::format("{:.1f}", r.tokens_per_s_per_sequence)}},
+            {{"tokens/s aggregate"}, {fmt::format("{:.1f}", r.tokens_per_s)}},
+            {{"request FLOPs"}, {Human(r.request_flops, "FLOP")}},
+            {{"request bytes"}, {Human(r.request_bytes, "B")}},
+            {{"memory footprint"}, {Human(static_cast<double>(memory.footprint.total_bytes), "B")}},
+            {{"capacity"}, {Human(static_cast<double>(device.dram_bytes), "B")}},
+            {{"fits"}, {memory.status.fits ? "yes" : "no"}}};
+  return out + RenderMarkdown(t);
 }
 
 }  // namespace lmp::report

@@ -11,6 +11,7 @@
 #include "hardware/hardware.h"
 #include "hardware/roofline.h"
 #include "model/safetensors.h"
+#include "report/stage_table.h"
 #include "request/generate.h"
 #include "util/json_file.h"
 
@@ -31,11 +32,17 @@ Json AnalysisJson(const analysis::Plan& plan, const analysis::Analysis& a,
 std::string AnalysisCsv(const analysis::Plan& plan, const analysis::Analysis& a,
                         const hardware::RooflineAnalysis* roofline = nullptr);
 
-// Aligned terminal table in human units, figures multiplied by count.
+// Aligned terminal table in human units, figures multiplied by count; rows
+// grouped, cut to the most expensive and drawn as `options` says.
 std::string AnalysisTable(const analysis::Plan& plan, const analysis::Analysis& a,
                           const hardware::RooflineAnalysis* roofline = nullptr,
                           const hardware::MemoryFit* memory = nullptr,
-                          const model::CheckpointComparison* checkpoint = nullptr);
+                          const model::CheckpointComparison* checkpoint = nullptr, const TableOptions& options = {});
+// The same as Markdown, a heading and a table per stage, for pasting into
+// docs; options.style is ignored.
+std::string AnalysisMarkdown(const analysis::Plan& plan, const analysis::Analysis& a,
+                             const hardware::RooflineAnalysis* roofline = nullptr,
+                             const hardware::MemoryFit* memory = nullptr, const TableOptions& options = {});
 
 // The "checkpoint" object of lmp.analysis/1 and lmp.inspect/2: the
 // safetensors files read and not checked, tensors, both parameter counts,
@@ -69,6 +76,14 @@ Json GenerateJson(const analysis::Plan& plan, int64_t parameters, const analysis
 std::string GenerateText(const analysis::Plan& plan, int64_t parameters, const analysis::Scenario& s,
                          const hardware::Device& device, const request::GenerateResult& r,
                          const hardware::MemoryFit& memory);
+// A header and one row: the scenario and every request metric, exact.
+std::string GenerateCsv(const analysis::Plan& plan, int64_t parameters, const analysis::Scenario& s,
+                        const hardware::Device& device, const request::GenerateResult& r,
+                        const hardware::MemoryFit& memory);
+// A metric/value table in human units.
+std::string GenerateMarkdown(const analysis::Plan& plan, int64_t parameters, const analysis::Scenario& s,
+                             const hardware::Device& device, const request::GenerateResult& r,
+                             const hardware::MemoryFit& memory);
 
 // `lmp hardware list` and `lmp hardware show`.
 std::string HardwareListText(const hardware::Catalog& catalog);
@@ -90,7 +105,7 @@ Json ModuleEvalJson(const analysis::ModuleEvaluation& e);
 std::string Grouped(int64_t v);
 // Scaled with an SI prefix: (2.5e12, "FLOP") -> "2.50 TFLOP".
 std::string Human(double v, const char* unit);
-// Seconds in s, ms, us or ns: 0.0123 -> "12.30 ms".
+// Seconds in s, ms, µs or ns: 0.0123 -> "12.30 ms".
 std::string HumanTime(double seconds);
 
 }  // namespace lmp::report

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "report/report.h"
+#include "report/table.h"
 
 namespace lmp::report {
 namespace {
@@ -12,109 +13,95 @@ using analysis::Metrics;
 int64_t Reads(const Metrics& m) { return m[db::kReadsWeights] + m[db::kReadsActivations] + m[db::kReadsKvCache]; }
 int64_t Writes(const Metrics& m) { return m[db::kWritesActivations] + m[db::kWritesKvCache]; }
 
-// Columns of text, left-aligned first column, right-aligned figures.
-std::string Render(const std::vector<std::vector<std::string>>& rows, size_t rule_before_last) {
-  std::vector<size_t> width;
-  for (const auto& r : rows) {
-    width.resize(std::max(width.size(), r.size()));
-    for (size_t c = 0; c < r.size(); ++c) width[c] = std::max(width[c], r[c].size());
+// The lines above the tables: model, scenario, SRAM (flash only) and the
+// device's ceilings. `bullet` prefixes each line (Markdown list items).
+std::string AnalysisHeader(const analysis::Analysis& a, const hardware::RooflineAnalysis* roofline,
+                           const std::string& bullet) {
+  const analysis::Scenario& s = a.scenario;
+  std::string out = fmt::format("{}{}  ({} parameters)\n{}batch {}, prompt {}, W{}A{}KV{}{}{}, profile {}\n", bullet,
+                                a.model_id, Grouped(a.parameters), bullet, s.batch_size, s.prompt_len, s.w_bits,
+                                s.a_bits, s.kv_bits, s.w_group_size > 0 ? fmt::format(" g{}", s.w_group_size) : "",
+                                s.compute != "auto" ? ", compute " + s.compute : "", s.profile);
+  // The SRAM sizes only the flash profile's tiles; other profiles leave the
+  // header as it always was.
+  if (s.profile == "flash") {
+    out += fmt::format("{}attention tiles sized for {} bytes of SRAM per block\n", bullet,
+                       Grouped(analysis::SramBytes(s)));
   }
-  std::string out;
-  size_t total_width = 0;
-  for (size_t w : width) total_width += w + 2;
-  for (size_t i = 0; i < rows.size(); ++i) {
-    if (i == 1 || (rule_before_last && i + 1 == rows.size())) out += std::string(total_width - 2, '-') + "\n";
-    std::string line;
-    for (size_t c = 0; c < rows[i].size(); ++c) {
-      const std::string& cell = rows[i][c];
-      const std::string pad(width[c] - cell.size(), ' ');
-      line += (c < 2 ? cell + pad : pad + cell);
-      if (c + 1 < rows[i].size()) line += "  ";
+  if (roofline != nullptr) {
+    const hardware::Device& d = roofline->device;
+    out += fmt::format("{}hardware {}: DRAM {}/s", bullet, d.name, Human(d.dram_bandwidth_bytes_per_s, "B"));
+    for (const auto& [kind, p] : roofline->peaks_by_kind) {
+      out += fmt::format("; {} on {} {} {}/s", kind, p.unit, p.precision, Human(p.flops_per_s, "FLOP"));
     }
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    out += line + "\n";
+    out += "\n";
   }
   return out;
 }
 
-// RFC 4180: a field with a comma, quote or newline is quoted, quotes doubled.
-std::string CsvField(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
+// Under each stage's table: exact totals, the roofline time and its split by kind.
+std::string StageFooter(const analysis::StageResult& st, const hardware::RooflineStage* rs, const std::string& bullet) {
+  const Metrics& t = st.totals;
+  std::string out = fmt::format("{}exact: {} FLOPs, {} bytes read, {} bytes written\n", bullet, Grouped(t[db::kFlops]),
+                                Grouped(Reads(t)), Grouped(Writes(t)));
+  if (rs != nullptr) {
+    out += fmt::format("{}roofline time: {} ({:.6g} s)", bullet, HumanTime(rs->time_s), rs->time_s);
+    const char* sep = "; ";
+    for (const auto& [kind, sec] : rs->time_by_kind_s) {
+      out += fmt::format("{}{} {}", sep, kind, HumanTime(sec));
+      sep = ", ";
+    }
+    out += "\n";
+  }
+  return out;
 }
 
 }  // namespace
 
 std::string AnalysisTable(const analysis::Plan& plan, const analysis::Analysis& a,
                           const hardware::RooflineAnalysis* roofline, const hardware::MemoryFit* memory,
-                          const model::CheckpointComparison* checkpoint) {
-  const analysis::Scenario& s = a.scenario;
-  std::string out = fmt::format("{}  ({} parameters)\nbatch {}, prompt {}, W{}A{}KV{}{}{}, profile {}\n", a.model_id,
-                                Grouped(a.parameters), s.batch_size, s.prompt_len, s.w_bits, s.a_bits, s.kv_bits,
-                                s.w_group_size > 0 ? fmt::format(" g{}", s.w_group_size) : "",
-                                s.compute != "auto" ? ", compute " + s.compute : "", s.profile);
-  // The SRAM sizes only the flash profile's tiles; other profiles leave the
-  // header as it always was.
-  if (s.profile == "flash") {
-    out += fmt::format("attention tiles sized for {} bytes of SRAM per block\n", Grouped(analysis::SramBytes(s)));
-  }
-  if (roofline != nullptr) {
-    const hardware::Device& d = roofline->device;
-    out += fmt::format("hardware {}: DRAM {}/s", d.name, Human(d.dram_bandwidth_bytes_per_s, "B"));
-    for (const auto& [kind, p] : roofline->peaks_by_kind) {
-      out += fmt::format("; {} on {} {} {}/s", kind, p.unit, p.precision, Human(p.flops_per_s, "FLOP"));
-    }
-    out += "\n";
-  }
+                          const model::CheckpointComparison* checkpoint, const TableOptions& options) {
+  std::string out = AnalysisHeader(a, roofline, "");
   for (size_t si = 0; si < a.stages.size(); ++si) {
     const analysis::StageResult& st = a.stages[si];
     const hardware::RooflineStage* rs = roofline != nullptr ? &roofline->stages[si] : nullptr;
     out += fmt::format("\n{}: seq_len {}, kv_len {}\n", analysis::StageName(st.inputs.stage), st.inputs.seq_len,
                        st.inputs.kv_len);
-    std::vector<std::vector<std::string>> rows = {
-        {"operation", "kind", "count", "FLOPs", "weights rd", "act rd", "kv rd", "act wr", "kv wr"}};
-    if (rs != nullptr) rows[0].insert(rows[0].end(), {"FLOP/B", "time", "bound"});
-    for (size_t i = 0; i < plan.ops.size(); ++i) {
-      const analysis::PlanOp& op = plan.ops[i];
-      const Metrics& m = st.ops[i];
-      const double n = static_cast<double>(op.count);
-      rows.push_back({op.layer + "." + op.op, op.kind, std::to_string(op.count), Human(n * m[db::kFlops], "FLOP"),
-                      Human(n * m[db::kReadsWeights], "B"), Human(n * m[db::kReadsActivations], "B"),
-                      Human(n * m[db::kReadsKvCache], "B"), Human(n * m[db::kWritesActivations], "B"),
-                      Human(n * m[db::kWritesKvCache], "B")});
-      if (rs != nullptr) {
-        const hardware::RooflineOp& r = rs->ops[i];
-        rows.back().insert(rows.back().end(), {fmt::format("{:.1f}", r.intensity_flops_per_byte),
-                                               HumanTime(n * r.time_s), hardware::BoundName(r.bound)});
-      }
-    }
-    const Metrics& t = st.totals;
-    rows.push_back({"total", "", "", Human(static_cast<double>(t[db::kFlops]), "FLOP"),
-                    Human(static_cast<double>(t[db::kReadsWeights]), "B"),
-                    Human(static_cast<double>(t[db::kReadsActivations]), "B"),
-                    Human(static_cast<double>(t[db::kReadsKvCache]), "B"),
-                    Human(static_cast<double>(t[db::kWritesActivations]), "B"),
-                    Human(static_cast<double>(t[db::kWritesKvCache]), "B")});
-    if (rs != nullptr) rows.back().insert(rows.back().end(), {"", HumanTime(rs->time_s)});
-    out += Render(rows, 1);
-    out += fmt::format("exact: {} FLOPs, {} bytes read, {} bytes written\n", Grouped(t[db::kFlops]),
-                       Grouped(Reads(t)), Grouped(Writes(t)));
-    if (rs != nullptr) {
-      out += fmt::format("roofline time: {} ({:.6g} s)", HumanTime(rs->time_s), rs->time_s);
-      const char* sep = "; ";
-      for (const auto& [kind, sec] : rs->time_by_kind_s) {
-        out += fmt::format("{}{} {}", sep, kind, HumanTime(sec));
-        sep = ", ";
-      }
-      out += "\n";
-    }
+    if (const std::string note = TopNote(plan, st, rs != nullptr, options); !note.empty()) out += "(" + note + ")\n";
+    out += RenderTable(StageTable(plan, st, rs, options), options.style);
+    out += StageFooter(st, rs, "");
   }
   if (memory != nullptr) {
     out += "\n" + MemoryText(*memory, roofline != nullptr ? roofline->device.name : std::string("the device"));
   }
   if (checkpoint != nullptr) out += "\n" + CheckpointText(*checkpoint);
+  return out;
+}
+
+std::string AnalysisMarkdown(const analysis::Plan& plan, const analysis::Analysis& a,
+                             const hardware::RooflineAnalysis* roofline, const hardware::MemoryFit* memory,
+                             const TableOptions& options) {
+  std::string out = "## " + a.model_id + "\n\n" + AnalysisHeader(a, roofline, "- ");
+  for (size_t si = 0; si < a.stages.size(); ++si) {
+    const analysis::StageResult& st = a.stages[si];
+    const hardware::RooflineStage* rs = roofline != nullptr ? &roofline->stages[si] : nullptr;
+    out += fmt::format("\n### {} (seq_len {}, kv_len {})\n\n", analysis::StageName(st.inputs.stage),
+                       st.inputs.seq_len, st.inputs.kv_len);
+    if (const std::string note = TopNote(plan, st, rs != nullptr, options); !note.empty()) out += note + ".\n\n";
+    out += RenderMarkdown(StageTable(plan, st, rs, options));
+    out += "\n" + StageFooter(st, rs, "- ");
+  }
+  if (memory != nullptr) {
+    out += "\n### memory\n\n";
+    const std::string text = MemoryText(*memory, roofline != nullptr ? roofline->device.name : std::string("the device"));
+    size_t pos = 0;
+    while (pos < text.size()) {
+      const size_t nl = text.find('\n', pos);
+      const std::string line = text.substr(pos, nl == std::string::npos ? std::string::npos : nl - pos);
+      if (!line.empty()) out += "- " + line + "\n";
+      pos = nl == std::string::npos ? text.size() : nl + 1;
+    }
+  }
   return out;
 }
 
@@ -186,17 +173,18 @@ std::string InspectText(const analysis::Plan& plan, int64_t parameters,
 
 std::string ModuleEvalText(const analysis::ModuleEvaluation& e) {
   std::string out = fmt::format("{}  (parameters: {})\n", e.module, Grouped(e.parameters));
-  std::vector<std::vector<std::string>> rows = {
-      {"op", "kind", "flops", "reads.weights", "reads.activations", "reads.kv_cache", "writes.activations",
-       "writes.kv_cache"}};
+  Table t;
+  t.columns = {{"op", Align::kLeft},        {"kind", Align::kLeft},          {"flops"},
+               {"reads.weights"},           {"reads.activations"},           {"reads.kv_cache"},
+               {"writes.activations"},      {"writes.kv_cache"}};
   auto row = [](const std::string& name, const std::string& kind, const Metrics& m) {
-    std::vector<std::string> r = {name, kind};
-    for (int64_t v : m) r.push_back(Grouped(v));
+    std::vector<Cell> r = {{name}, {kind}};
+    for (int64_t v : m) r.push_back({Grouped(v)});
     return r;
   };
-  for (size_t i = 0; i < e.ops.size(); ++i) rows.push_back(row(e.op_names[i], e.op_kinds[i], e.ops[i]));
-  rows.push_back(row("total", "", e.totals));
-  return out + Render(rows, 1);
+  for (size_t i = 0; i < e.ops.size(); ++i) t.rows.push_back(row(e.op_names[i], e.op_kinds[i], e.ops[i]));
+  t.total = row("total", "", e.totals);
+  return out + RenderTable(t, TableStyle{});
 }
 
 }  // namespace lmp::report

@@ -34,7 +34,7 @@ std::string Human(double v, const char* unit) {
 std::string HumanTime(double seconds) {
   if (seconds >= 1.0) return fmt::format("{:.2f} s", seconds);
   if (seconds >= 1e-3) return fmt::format("{:.2f} ms", seconds * 1e3);
-  if (seconds >= 1e-6) return fmt::format("{:.2f} us", seconds * 1e6);
+  if (seconds >= 1e-6) return fmt::format("{:.2f} \u00b5s", seconds * 1e6);
   return fmt::format("{:.2f} ns", seconds * 1e9);
 }
 
