@@ -12,6 +12,8 @@
 #include <fmt/format.h>
 
 #include "analysis/analyze.h"
+#include "cli/compare_cmd.h"
+#include "cli/sweep_cmd.h"
 #include "analysis/footprint.h"
 #include "analysis/module_eval.h"
 #include "analysis/plan.h"
@@ -52,6 +54,8 @@ struct Options {
   CLI::App* module_show = nullptr;
   CLI::App* module_eval = nullptr;
   std::vector<CLI::Option*> sram_options;  // --sram-bytes of analyze and module eval
+  lmp::cli::SweepOptions sweep;
+  lmp::cli::CompareOptions compare;
 };
 
 lmp::db::ModuleDb LoadDb(const Options& o) {
@@ -441,6 +445,13 @@ int RunHardware(Options& o) {
   return 0;
 }
 
+// ---- sweep, compare (src/cli/sweep_cmd.cc, src/cli/compare_cmd.cc) ----------
+
+void SetupSweep(CLI::App& cmd, Options& o) { lmp::cli::SetupSweep(cmd, o.sweep); }
+int RunSweep(Options& o) { return lmp::cli::RunSweep(o.sweep); }
+void SetupCompare(CLI::App& cmd, Options& o) { lmp::cli::SetupCompare(cmd, o.compare); }
+int RunCompare(Options& o) { return lmp::cli::RunCompare(o.compare); }
+
 // The subcommand table.
 struct Subcommand {
   const char* name;
@@ -454,6 +465,10 @@ constexpr Subcommand kSubcommands[] = {
     {"generate", "one whole request on a device: TTFT, TPOT, end-to-end latency, tokens/s", SetupGenerate,
      RunGenerate},
     {"fit", "the largest batch (or, with --batch, prompt) whose memory footprint fits a device", SetupFit, RunFit},
+    {"sweep", "whole requests over models x devices x batches x lengths x bits x profiles, as CSV or JSONL rows",
+     SetupSweep, RunSweep},
+    {"compare", "two requests side by side (--a and --b change the shared options), with ratios", SetupCompare,
+     RunCompare},
     {"inspect", "the model's layer tree: classes, repeats, parameters", SetupInspect, RunInspect},
     {"models", "list the embedded model catalog", SetupModels, RunModels},
     {"module", "the module database: list, show, eval", SetupModule, RunModule},
