@@ -7,6 +7,8 @@
 #include "hardware/hardware.h"
 #include "model/model.h"
 #include "request/generate.h"
+#include "sweep/output.h"
+#include "sweep/sweep.h"
 
 namespace {
 
@@ -130,6 +132,38 @@ void BM_GenerateSteppedBaseline(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_GenerateSteppedBaseline)->Arg(4096)->Unit(benchmark::kMicrosecond);
+
+// `lmp sweep`'s cost per scenario: one point (a request less its device)
+// evaluated on all 18 catalog devices and formatted as CSV, as a sweep
+// worker does it. The device-independent figures are computed once per
+// point (per SRAM size under flash), the roofline once per device.
+// Argument: 0 fused, 1 flash. items_per_second counts scenarios (rows).
+void BM_SweepPointAllDevices(benchmark::State& state) {
+  sweep::Axes axes;
+  axes.models = {"meta-llama/Llama-2-7b-hf"};
+  axes.devices = {"all"};
+  axes.profiles = {state.range(0) == 0 ? "fused" : "flash"};
+  for (int64_t b = 1; b <= 64; ++b) axes.batches.push_back(b);
+  axes.prompts = {2048};
+  axes.gens = {256};
+  const hardware::Catalog catalog = hardware::Catalog::Embedded();
+  const sweep::Sweep sw(axes, Db(), catalog);
+  const sweep::RowWriter writer(sw, sweep::Format::kCsv);
+  const auto worker = sw.NewWorker();
+  std::vector<sweep::Row> rows;
+  std::string text;
+  int64_t point = 0;
+  for (auto _ : state) {
+    rows.clear();
+    text.clear();
+    sw.EvaluatePoint(point, *worker, &rows);
+    point = (point + 1) % sw.points();  // vary the batch so nothing is hoisted
+    for (const sweep::Row& r : rows) writer.Append(r, &text);
+    benchmark::DoNotOptimize(text.data());
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(sw.devices_per_point()));
+}
+BENCHMARK(BM_SweepPointAllDevices)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 

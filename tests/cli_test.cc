@@ -1,4 +1,5 @@
 // Runs the real lmp binary: exit codes, exact error lines, golden outputs.
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -52,7 +53,7 @@ TEST(CliTest, Version) {
 TEST(CliTest, HelpListsSubcommands) {
   const Result r = Lmp("--help");
   EXPECT_EQ(r.exit_code, 0);
-  for (const char* c : {"analyze", "generate", "fit", "inspect", "models", "module", "hardware"}) {
+  for (const char* c : {"analyze", "generate", "fit", "sweep", "compare", "inspect", "models", "module", "hardware"}) {
     EXPECT_NE(r.out.find(c), std::string::npos) << c;
   }
 }
@@ -80,7 +81,7 @@ TEST(CliTest, GoldenOutputs) {
         << file << " changed; if intended, run tests/golden/refresh.sh and review the diff";
     ++checked;
   }
-  EXPECT_EQ(checked, 8);  // one per text format of analyze and generate, and the first two goldens
+  EXPECT_EQ(checked, 10);  // every text format of analyze and generate, a sweep and a compare
 }
 
 TEST(CliTest, ArchitectureFileAndModuleEval) {
@@ -476,6 +477,37 @@ TEST(CliTest, CheckpointWithAMissingShardIsPartial) {
       << text.out;
 }
 
+TEST(CliTest, SweepJobsDoNotChangeTheOutput) {
+  const std::string args = "sweep --model Llama-2-7b-hf --hardware all --batch 1:64:+9 --prompt 128:4096:x4 "
+                           "--gen 1,100,1000 --profile fused,flash --format jsonl";
+  const Result one = Lmp(args + " --jobs 1");
+  const Result two = Lmp(args + " --jobs 2");
+  ASSERT_EQ(one.exit_code, 0) << one.err;
+  EXPECT_EQ(std::count(one.out.begin(), one.out.end(), '\n'), 18 * 8 * 3 * 3 * 2);
+  EXPECT_EQ(one.out, two.out);
+}
+
+TEST(CliTest, SweepWhereAndPareto) {
+  // Llama-2-70b at 16 bits (about 138 GB of weights) fits an MI300X
+  // (192 GB) but not an 80 GB A100.
+  const std::string args = "sweep --model Llama-2-70b-hf --hardware a100-80gb,mi300x --batch 1,2 --gen 16";
+  const Result all = Lmp(args);
+  const Result fits = Lmp(args + " --where fits");
+  const Result not_fits = Lmp(args + " --where '!fits'");
+  ASSERT_EQ(fits.exit_code, 0) << fits.err;
+  EXPECT_EQ(std::count(all.out.begin(), all.out.end(), '\n'), 5);
+  EXPECT_EQ(std::count(fits.out.begin(), fits.out.end(), '\n'), 3);
+  EXPECT_EQ(fits.out.find("A100"), std::string::npos);
+  EXPECT_EQ(std::count(not_fits.out.begin(), not_fits.out.end(), '\n'), 3);
+  EXPECT_EQ(not_fits.out.find("MI300X"), std::string::npos);
+  // On one device a bigger batch takes longer and gives more tokens/s, so
+  // both batches are on the frontier; adding the slower A100 adds nothing.
+  const Result pareto = Lmp(args + " --pareto");
+  const Result mi300x = Lmp("sweep --model Llama-2-70b-hf --hardware mi300x --batch 1,2 --gen 16");
+  ASSERT_EQ(pareto.exit_code, 0) << pareto.err;
+  EXPECT_EQ(pareto.out, mi300x.out);
+}
+
 // Every bad input: exit code 2 and one line naming the file and the place.
 struct BadInput {
   const char* name;
@@ -555,6 +587,30 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{"UnknownHardwareShow", "hardware show rtx5090",
                  "lmp: error: hardware show: unknown device 'rtx5090' (did you mean 'rtx4090'?); 'lmp hardware list' "
                  "lists the catalog"},
+        BadInput{"SweepBadStep", "sweep --model Llama-2-7b-hf --hardware h100 --prompt 128:8192:*2",
+                 "lmp: error: --prompt: bad step '*2' in '128:8192:*2'; write xFACTOR (e.g. x2) or +STEP (e.g. +8)"},
+        BadInput{"SweepStopBelowStart", "sweep --model Llama-2-7b-hf --hardware h100 --batch 64:1:x2",
+                 "lmp: error: --batch: stop 1 is below start 64 in '64:1:x2'"},
+        BadInput{"SweepZeroFactor", "sweep --model Llama-2-7b-hf --hardware h100 --gen 1:64:x0",
+                 "lmp: error: --gen: factor must be a positive integer, got 0 in '1:64:x0'"},
+        BadInput{"SweepNotInteger", "sweep --model Llama-2-7b-hf --hardware h100 --batch 1,2.5",
+                 "lmp: error: --batch: '2.5' is not an integer"},
+        BadInput{"SweepTooMany",
+                 "sweep --model Llama-2-7b-hf --hardware all --batch 1:1000:+1 --prompt 1:1000:+1 --gen 1:1000:+1",
+                 "lmp: error: too many scenarios: the lists make 18000000000, more than the limit of 1000000000; "
+                 "shorten them"},
+        BadInput{"SweepUnknownDevice", "sweep --model Llama-2-7b-hf --hardware h100,H100-SMX",
+                 "lmp: error: --hardware: unknown device 'H100-SMX' (did you mean 'H100-SXM'?); 'lmp hardware list' "
+                 "lists the catalog"},
+        BadInput{"SweepBadWhere", "sweep --model Llama-2-7b-hf --hardware h100 --where fit",
+                 "lmp: error: --where: unknown condition 'fit'; use fits or !fits"},
+        BadInput{"SweepBadFormat", "sweep --model Llama-2-7b-hf --hardware h100 --format xml",
+                 "lmp: error: --format: unknown format 'xml'; use csv or jsonl"},
+        BadInput{"CompareUnknownKey", "compare Llama-2-7b-hf --hardware h100 --a w-bits=4 --b w-bit=4",
+                 "lmp: error: --b: unknown key 'w-bit' (did you mean 'w-bits'?); keys: model, hardware, batch, "
+                 "prompt, gen, w-bits, a-bits, kv-bits, w-group-size, compute, profile, sram-bytes"},
+        BadInput{"CompareBadValue", "compare Llama-2-7b-hf --hardware h100 --a batch=0 --b batch=1",
+                 "lmp: error: --batch: A: must be a positive integer, got 0"},
         BadInput{"GenZero", "generate Llama-2-7b-hf --hardware h100 --gen 0",
                  "lmp: error: --gen: must be a positive integer, got 0"},
         BadInput{"GenWithoutHardware", "generate Llama-2-7b-hf", "lmp: error: --hardware is required; see 'lmp --help'"},

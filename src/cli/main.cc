@@ -20,6 +20,8 @@
 #include <fmt/format.h>
 
 #include "analysis/analyze.h"
+#include "cli/compare_cmd.h"
+#include "cli/sweep_cmd.h"
 #include "analysis/footprint.h"
 #include "analysis/module_eval.h"
 #include "analysis/plan.h"
@@ -64,6 +66,8 @@ struct Options {
   std::string output;                      // -o: a file instead of stdout
   std::string group_by = "op";             // --by
   size_t top = 0;                          // --top
+  lmp::cli::SweepOptions sweep;
+  lmp::cli::CompareOptions compare;
 };
 
 lmp::db::ModuleDb LoadDb(const Options& o) {
@@ -555,6 +559,13 @@ int RunHardware(Options& o) {
   return 0;
 }
 
+// ---- sweep, compare (src/cli/sweep_cmd.cc, src/cli/compare_cmd.cc) ----------
+
+void SetupSweep(CLI::App& cmd, Options& o) { lmp::cli::SetupSweep(cmd, o.sweep); }
+int RunSweep(Options& o) { return lmp::cli::RunSweep(o.sweep); }
+void SetupCompare(CLI::App& cmd, Options& o) { lmp::cli::SetupCompare(cmd, o.compare); }
+int RunCompare(Options& o) { return lmp::cli::RunCompare(o.compare); }
+
 // The subcommand table.
 struct Subcommand {
   const char* name;
@@ -568,6 +579,10 @@ constexpr Subcommand kSubcommands[] = {
     {"generate", "one whole request on a device: TTFT, TPOT, end-to-end latency, tokens/s", SetupGenerate,
      RunGenerate},
     {"fit", "the largest batch (or, with --batch, prompt) whose memory footprint fits a device", SetupFit, RunFit},
+    {"sweep", "whole requests over models x devices x batches x lengths x bits x profiles, as CSV or JSONL rows",
+     SetupSweep, RunSweep},
+    {"compare", "two requests side by side (--a and --b change the shared options), with ratios", SetupCompare,
+     RunCompare},
     {"inspect", "the model's layer tree: classes, repeats, parameters", SetupInspect, RunInspect},
     {"models", "list the embedded model catalog", SetupModels, RunModels},
     {"module", "the module database: list, show, eval", SetupModule, RunModule},

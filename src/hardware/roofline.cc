@@ -28,6 +28,12 @@ const std::pair<const std::string, double>* Find(const std::map<std::string, dou
                   "--hardware-file");
 }
 
+// One operation's reads plus writes, summed exactly as integers.
+int64_t OpBytes(const analysis::Metrics& m) {
+  return m[db::kReadsWeights] + m[db::kReadsActivations] + m[db::kReadsKvCache] + m[db::kWritesActivations] +
+         m[db::kWritesKvCache];
+}
+
 }  // namespace
 
 analysis::Scenario OnDevice(analysis::Scenario s, const Device& device) {
@@ -92,8 +98,7 @@ RooflineStage Roofline(const analysis::Plan& plan, const analysis::StageResult& 
     }
     const analysis::Metrics& m = stage.ops[i];
     RooflineOp& r = out.ops[i];
-    r.bytes = m[db::kReadsWeights] + m[db::kReadsActivations] + m[db::kReadsKvCache] + m[db::kWritesActivations] +
-              m[db::kWritesKvCache];
+    r.bytes = OpBytes(m);
     const double flops = static_cast<double>(m[db::kFlops]);
     const double bytes = static_cast<double>(r.bytes);
     r.intensity_flops_per_byte = r.bytes == 0 ? std::numeric_limits<double>::infinity() : flops / bytes;
@@ -106,6 +111,35 @@ RooflineStage Roofline(const analysis::Plan& plan, const analysis::StageResult& 
     out.time_by_kind_s[p - peaks.begin()].second += total;
   }
   return out;
+}
+
+std::vector<double> OpPeaks(const analysis::Plan& plan, const Device& device, const analysis::Scenario& s) {
+  std::vector<double> out(plan.ops.size());
+  std::vector<std::pair<std::string, double>> by_kind;
+  for (size_t i = 0; i < plan.ops.size(); ++i) {
+    const std::string& kind = plan.ops[i].kind;
+    auto p = std::find_if(by_kind.begin(), by_kind.end(), [&](const auto& e) { return e.first == kind; });
+    if (p == by_kind.end()) {
+      by_kind.emplace_back(kind, PeakFor(device, kind, s).flops_per_s);
+      p = by_kind.end() - 1;
+    }
+    out[i] = p->second;
+  }
+  return out;
+}
+
+double RooflineTime_s(const analysis::Plan& plan, const analysis::StageResult& stage, const Device& device,
+                      const std::vector<double>& op_peaks_flops_per_s) {
+  // The same operations in the same order as Roofline, so the sum rounds the
+  // same way.
+  double time_s = 0;
+  for (size_t i = 0; i < plan.ops.size(); ++i) {
+    const analysis::Metrics& m = stage.ops[i];
+    const double compute_s = static_cast<double>(m[db::kFlops]) / op_peaks_flops_per_s[i];
+    const double memory_s = static_cast<double>(OpBytes(m)) / device.dram_bandwidth_bytes_per_s;
+    time_s += static_cast<double>(plan.ops[i].count) * std::max(compute_s, memory_s);
+  }
+  return time_s;
 }
 
 RooflineAnalysis RooflineAll(const analysis::Plan& plan, const analysis::Analysis& a, const Device& device) {

@@ -59,6 +59,15 @@ struct RooflineStage {
 RooflineStage Roofline(const analysis::Plan& plan, const analysis::StageResult& stage, const Device& device,
                        const analysis::Scenario& s);
 
+// Each operation's peak FLOP/s, parallel to Plan::ops, as Roofline picks it
+// (PeakFor by kind). For callers that time many stages on one device.
+std::vector<double> OpPeaks(const analysis::Plan& plan, const Device& device, const analysis::Scenario& s);
+
+// Roofline(plan, stage, device, s).time_s, bit for bit, without the
+// per-operation detail; `op_peaks_flops_per_s` from OpPeaks.
+double RooflineTime_s(const analysis::Plan& plan, const analysis::StageResult& stage, const Device& device,
+                      const std::vector<double>& op_peaks_flops_per_s);
+
 // The roofline of every stage of an analysis, with the peak chosen per kind.
 struct RooflineAnalysis {
   Device device;

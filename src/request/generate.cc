@@ -105,140 +105,169 @@ OpForm FormOf(const std::vector<AffineValue>& slots, uint32_t out_slot, int64_t 
 
 }  // namespace
 
-GenerateResult Generate(const analysis::Plan& plan, const Scenario& s, int64_t gen_len,
-                        const hardware::Device& device) {
+RequestFigures PrepareRequest(const analysis::Plan& plan, const Scenario& s, int64_t gen_len) {
+  analysis::Evaluator ev(plan);
+  RequestFigures r;
+  PrepareRequest(plan, s, gen_len, ev, &r);
+  return r;
+}
+
+void PrepareRequest(const analysis::Plan& plan, const Scenario& s, int64_t gen_len, analysis::Evaluator& ev,
+                    RequestFigures* out) {
+  RequestFigures& r = *out;
   analysis::ValidateScenario(s);
   if (gen_len < 1) throw Error("", "--gen", "must be a positive integer, got " + std::to_string(gen_len));
   int64_t last_kv_len = 0;
   if (__builtin_add_overflow(s.prompt_len, gen_len - 1, &last_kv_len)) {
     throw Error("", "--gen", "prompt plus generated tokens overflows 64 bits; use smaller lengths");
   }
-  GenerateResult r;
   r.gen_len = gen_len;
   r.decode_steps = gen_len - 1;
+  r.first_kv_len = r.last_kv_len = 0;
+  r.pieces.clear();
+  r.closed_form_ops = r.stepped_ops = 0;
 
-  analysis::Evaluator ev(plan);
-  StageResult prefill;
-  ev.Run(s, Stage::kPrefill, &prefill);
-  r.ttft_s = hardware::Roofline(plan, prefill, device, s).time_s;
-  r.request_flops = static_cast<double>(prefill.totals[db::kFlops]);
-  r.request_bytes = Bytes(prefill.totals);
+  ev.Run(s, Stage::kPrefill, &r.prefill);
+  r.request_flops = static_cast<double>(r.prefill.totals[db::kFlops]);
+  r.request_bytes = Bytes(r.prefill.totals);
+  if (r.decode_steps == 0) return;
 
-  if (r.decode_steps > 0) {
-    const int64_t x0 = s.prompt_len + 1, x1 = last_kv_len;
-    r.first_kv_len = x0;
-    r.last_kv_len = x1;
-    Scenario d = s;
-    StageResult first, last;
-    d.decode_kv_len = x0;
-    ev.Run(d, Stage::kDecode, &first);
-    d.decode_kv_len = x1;
-    ev.Run(d, Stage::kDecode, &last);
-    r.tpot_first_s = hardware::Roofline(plan, first, device, s).time_s;
-    r.tpot_last_s = hardware::Roofline(plan, last, device, s).time_s;
+  const int64_t x0 = s.prompt_len + 1, x1 = last_kv_len;
+  r.first_kv_len = x0;
+  r.last_kv_len = x1;
+  Scenario d = s;
+  d.decode_kv_len = x0;
+  ev.Run(d, Stage::kDecode, &r.first);
+  d.decode_kv_len = x1;
+  ev.Run(d, Stage::kDecode, &r.last);
 
-    const double bandwidth = device.dram_bandwidth_bytes_per_s;
-    std::vector<std::pair<std::string, double>> peaks;  // by kind
-    std::vector<double> op_peak(plan.ops.size());
-    for (size_t i = 0; i < plan.ops.size(); ++i) {
-      const analysis::PlanOp& op = plan.ops[i];
-      auto p = std::find_if(peaks.begin(), peaks.end(), [&](const auto& e) { return e.first == op.kind; });
-      if (p == peaks.end()) {
-        peaks.emplace_back(op.kind, hardware::PeakFor(device, op.kind, s).flops_per_s);
-        p = peaks.end() - 1;
-      }
-      op_peak[i] = p->second;
+  // The decode range is summed piece by piece. A piece is split where a
+  // min or max over kv_len changes sides (a sliding window's edge), so
+  // that on each piece every such min or max is one affine argument.
+  std::vector<formula::Value> inputs(analysis::kNumInputs);
+  analysis::LoadInputs(d, analysis::InputsFor(d, Stage::kDecode), inputs.data());
+  std::vector<bool> stepped(plan.ops.size(), false);
+  std::vector<OpForm> forms(plan.ops.size());
+  std::vector<formula::AffineRange> todo = {{x0, x1}};
+  std::vector<int64_t> breaks;
+  StageResult at_lo, at_hi, step;
+  while (!todo.empty()) {
+    const formula::AffineRange piece = todo.back();
+    todo.pop_back();
+    // The whole range's ends were run for TPOT first and last already.
+    const StageResult* lo_run = &r.first;
+    const StageResult* hi_run = &r.last;
+    if (piece.lo != x0) {
+      d.decode_kv_len = piece.lo;
+      ev.Run(d, Stage::kDecode, &at_lo);
+      lo_run = &at_lo;
     }
-
-    // The decode range is summed piece by piece. A piece is split where a
-    // min or max over kv_len changes sides (a sliding window's edge), so
-    // that on each piece every such min or max is one affine argument.
-    std::vector<formula::Value> inputs(analysis::kNumInputs);
-    analysis::LoadInputs(d, analysis::InputsFor(d, Stage::kDecode), inputs.data());
-    std::vector<bool> stepped(plan.ops.size(), false);
-    std::vector<OpForm> forms(plan.ops.size());
-    std::vector<formula::AffineRange> todo = {{x0, x1}};
-    std::vector<int64_t> breaks;
-    StageResult at_lo, at_hi, step;
-    while (!todo.empty()) {
-      const formula::AffineRange piece = todo.back();
-      todo.pop_back();
-      // The whole range's ends were run for TPOT first and last already.
-      const StageResult* lo_run = &first;
-      const StageResult* hi_run = &last;
-      if (piece.lo != x0) {
-        d.decode_kv_len = piece.lo;
-        ev.Run(d, Stage::kDecode, &at_lo);
-        lo_run = &at_lo;
+    if (piece.hi != x1) {
+      d.decode_kv_len = piece.hi;
+      ev.Run(d, Stage::kDecode, &at_hi);
+      hi_run = &at_hi;
+    }
+    breaks.clear();
+    const std::vector<AffineValue> slots =
+        formula::AnalyzeAffine(plan.program, inputs, analysis::kKvLen, &piece, &breaks);
+    bool all_closed = true;
+    for (size_t i = 0; i < plan.ops.size(); ++i) {
+      forms[i] = FormOf(slots, plan.ops[i].out_slot, piece.lo, lo_run->ops[i], piece.hi, hi_run->ops[i]);
+      all_closed = all_closed && forms[i].closed;
+    }
+    if (!all_closed && !breaks.empty() &&
+        static_cast<int64_t>(r.pieces.size() + todo.size()) < kMaxPieces) {
+      std::sort(breaks.begin(), breaks.end());
+      breaks.erase(std::unique(breaks.begin(), breaks.end()), breaks.end());
+      int64_t lo = piece.lo;
+      for (int64_t b : breaks) {
+        todo.push_back({lo, b});
+        lo = b + 1;
       }
-      if (piece.hi != x1) {
-        d.decode_kv_len = piece.hi;
-        ev.Run(d, Stage::kDecode, &at_hi);
-        hi_run = &at_hi;
-      }
-      breaks.clear();
-      const std::vector<AffineValue> slots =
-          formula::AnalyzeAffine(plan.program, inputs, analysis::kKvLen, &piece, &breaks);
-      bool all_closed = true;
-      for (size_t i = 0; i < plan.ops.size(); ++i) {
-        forms[i] = FormOf(slots, plan.ops[i].out_slot, piece.lo, lo_run->ops[i], piece.hi, hi_run->ops[i]);
-        all_closed = all_closed && forms[i].closed;
-      }
-      if (!all_closed && !breaks.empty() && r.decode_pieces + static_cast<int64_t>(todo.size()) < kMaxPieces) {
-        std::sort(breaks.begin(), breaks.end());
-        breaks.erase(std::unique(breaks.begin(), breaks.end()), breaks.end());
-        int64_t lo = piece.lo;
-        for (int64_t b : breaks) {
-          todo.push_back({lo, b});
-          lo = b + 1;
-        }
-        todo.push_back({lo, piece.hi});
+      todo.push_back({lo, piece.hi});
+      continue;
+    }
+    RequestFigures::Piece& out = r.pieces.emplace_back();
+    out.lo = piece.lo;
+    out.hi = piece.hi;
+    const double steps = static_cast<double>(piece.hi - piece.lo + 1);
+    const double sum_x = (static_cast<double>(piece.lo) + static_cast<double>(piece.hi)) * steps / 2;
+    std::vector<uint32_t> step_ops;
+    for (size_t i = 0; i < plan.ops.size(); ++i) {
+      const OpForm& f = forms[i];
+      if (!f.closed) {
+        step_ops.push_back(static_cast<uint32_t>(i));
+        stepped[i] = true;
         continue;
       }
-      ++r.decode_pieces;
-      const double steps = static_cast<double>(piece.hi - piece.lo + 1);
-      const double sum_x = (static_cast<double>(piece.lo) + static_cast<double>(piece.hi)) * steps / 2;
-      std::vector<size_t> step_ops;
-      for (size_t i = 0; i < plan.ops.size(); ++i) {
-        const OpForm& f = forms[i];
-        if (!f.closed) {
-          step_ops.push_back(i);
-          stepped[i] = true;
-          continue;
-        }
+      const double count = static_cast<double>(plan.ops[i].count);
+      const RequestFigures::ClosedOp c{static_cast<uint32_t>(i), static_cast<double>(f.flops_base),
+                                       static_cast<double>(f.flops_slope), static_cast<double>(f.bytes_base),
+                                       static_cast<double>(f.bytes_slope)};
+      out.closed.push_back(c);
+      r.request_flops += count * (c.flops_base * steps + c.flops_slope * sum_x);
+      r.request_bytes += count * (c.bytes_base * steps + c.bytes_slope * sum_x);
+    }
+    // Operations still not in closed form (a ceil_div over kv_len, say) are
+    // evaluated at every step of the piece: exact, one program run a step.
+    if (step_ops.empty()) continue;
+    for (int64_t x = piece.lo; x <= piece.hi; ++x) {
+      d.decode_kv_len = x;
+      ev.Run(d, Stage::kDecode, &step);
+      for (uint32_t i : step_ops) {
         const double count = static_cast<double>(plan.ops[i].count);
-        const double fa = static_cast<double>(f.flops_base), fb = static_cast<double>(f.flops_slope);
-        const double ba = static_cast<double>(f.bytes_base), bb = static_cast<double>(f.bytes_slope);
-        r.decode_s +=
-            count * SumOfMax(fa / op_peak[i], fb / op_peak[i], ba / bandwidth, bb / bandwidth, piece.lo, piece.hi);
-        r.request_flops += count * (fa * steps + fb * sum_x);
-        r.request_bytes += count * (ba * steps + bb * sum_x);
-      }
-      // Operations still not in closed form (a ceil_div over kv_len, say) are
-      // evaluated at every step of the piece: exact, one program run a step.
-      if (step_ops.empty()) continue;
-      for (int64_t x = piece.lo; x <= piece.hi; ++x) {
-        d.decode_kv_len = x;
-        ev.Run(d, Stage::kDecode, &step);
-        for (size_t i : step_ops) {
-          const double count = static_cast<double>(plan.ops[i].count);
-          const double flops = static_cast<double>(step.ops[i][db::kFlops]);
-          const double bytes = Bytes(step.ops[i]);
-          r.decode_s += count * OpTime_s(flops, bytes, op_peak[i], bandwidth);
-          r.request_flops += count * flops;
-          r.request_bytes += count * bytes;
-        }
+        const RequestFigures::SteppedOp o{i, static_cast<double>(step.ops[i][db::kFlops]), Bytes(step.ops[i])};
+        out.stepped.push_back(o);
+        r.request_flops += count * o.flops;
+        r.request_bytes += count * o.bytes;
       }
     }
-    r.stepped_ops = std::count(stepped.begin(), stepped.end(), true);
-    r.closed_form_ops = static_cast<int64_t>(plan.ops.size()) - r.stepped_ops;
-    const double steps = static_cast<double>(r.decode_steps);
-    r.tpot_s = r.decode_s / steps;
+  }
+  r.stepped_ops = std::count(stepped.begin(), stepped.end(), true);
+  r.closed_form_ops = static_cast<int64_t>(plan.ops.size()) - r.stepped_ops;
+}
+
+GenerateResult TimeRequest(const analysis::Plan& plan, const RequestFigures& f, const Scenario& s,
+                           const hardware::Device& device, const std::vector<double>& op_peaks_flops_per_s) {
+  const std::vector<double>& op_peak = op_peaks_flops_per_s;
+  GenerateResult r;
+  r.gen_len = f.gen_len;
+  r.decode_steps = f.decode_steps;
+  r.first_kv_len = f.first_kv_len;
+  r.last_kv_len = f.last_kv_len;
+  r.request_flops = f.request_flops;
+  r.request_bytes = f.request_bytes;
+  r.closed_form_ops = f.closed_form_ops;
+  r.stepped_ops = f.stepped_ops;
+  r.decode_pieces = static_cast<int64_t>(f.pieces.size());
+  r.ttft_s = hardware::RooflineTime_s(plan, f.prefill, device, op_peak);
+  if (f.decode_steps > 0) {
+    r.tpot_first_s = hardware::RooflineTime_s(plan, f.first, device, op_peak);
+    r.tpot_last_s = hardware::RooflineTime_s(plan, f.last, device, op_peak);
+    const double bandwidth = device.dram_bandwidth_bytes_per_s;
+    for (const RequestFigures::Piece& piece : f.pieces) {
+      for (const RequestFigures::ClosedOp& c : piece.closed) {
+        const double count = static_cast<double>(plan.ops[c.op].count);
+        const double peak = op_peak[c.op];
+        r.decode_s += count * SumOfMax(c.flops_base / peak, c.flops_slope / peak, c.bytes_base / bandwidth,
+                                       c.bytes_slope / bandwidth, piece.lo, piece.hi);
+      }
+      for (const RequestFigures::SteppedOp& o : piece.stepped) {
+        r.decode_s += static_cast<double>(plan.ops[o.op].count) * OpTime_s(o.flops, o.bytes, op_peak[o.op], bandwidth);
+      }
+    }
+    r.tpot_s = r.decode_s / static_cast<double>(f.decode_steps);
   }
   r.e2e_s = r.ttft_s + r.decode_s;
-  r.tokens_per_s_per_sequence = static_cast<double>(gen_len) / r.e2e_s;
+  r.tokens_per_s_per_sequence = static_cast<double>(f.gen_len) / r.e2e_s;
   r.tokens_per_s = static_cast<double>(s.batch_size) * r.tokens_per_s_per_sequence;
   return r;
+}
+
+GenerateResult Generate(const analysis::Plan& plan, const Scenario& s, int64_t gen_len,
+                        const hardware::Device& device) {
+  const RequestFigures f = PrepareRequest(plan, s, gen_len);
+  return TimeRequest(plan, f, s, device, hardware::OpPeaks(plan, device, s));
 }
 
 }  // namespace lmp::request

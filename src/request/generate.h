@@ -2,7 +2,9 @@
 #define LMP_REQUEST_GENERATE_H_
 
 #include <cstdint>
+#include <vector>
 
+#include "analysis/analyze.h"
 #include "analysis/plan.h"
 #include "analysis/scenario.h"
 #include "hardware/hardware.h"
@@ -43,8 +45,57 @@ struct GenerateResult {
 
 // Throws lmp::Error for a bad scenario ("--gen" below 1 included) or a fault
 // in the model's formulas at any step.
+// Generate(plan, s, g, d) is TimeRequest(plan, PrepareRequest(plan, s, g), s,
+// d, hardware::OpPeaks(plan, d, s)).
 GenerateResult Generate(const analysis::Plan& plan, const analysis::Scenario& s, int64_t gen_len,
                         const hardware::Device& device);
+
+// The part of a request that does not depend on the device: every step's
+// FLOPs and bytes, and the decode range in closed form. A sweep prepares a
+// request once and times it on many devices. (The scenario's sram_bytes,
+// which the flash profile tiles by, does enter; hardware::OnDevice sets it.)
+struct RequestFigures {
+  int64_t gen_len = 0;
+  int64_t decode_steps = 0;
+  int64_t first_kv_len = 0, last_kv_len = 0;
+  analysis::StageResult prefill, first, last;  // first and last: decode steps
+  double request_flops = 0;
+  double request_bytes = 0;
+  // One operation on one piece of the decode range, in closed form: its
+  // FLOPs and bytes at kv_len x are base + slope x.
+  struct ClosedOp {
+    uint32_t op = 0;  // index into Plan::ops
+    double flops_base = 0, flops_slope = 0;
+    double bytes_base = 0, bytes_slope = 0;
+  };
+  // One operation at one step, for operations not in closed form.
+  struct SteppedOp {
+    uint32_t op = 0;
+    double flops = 0, bytes = 0;
+  };
+  // Pieces in the order they are summed; a piece's closed operations come
+  // before its stepped ones, which are listed step by step.
+  struct Piece {
+    int64_t lo = 0, hi = 0;
+    std::vector<ClosedOp> closed;
+    std::vector<SteppedOp> stepped;
+  };
+  std::vector<Piece> pieces;
+  int64_t closed_form_ops = 0;
+  int64_t stepped_ops = 0;
+};
+
+// Throws as Generate does, except for the device's faults (a missing peak).
+RequestFigures PrepareRequest(const analysis::Plan& plan, const analysis::Scenario& s, int64_t gen_len);
+// The same into `out`, reusing its buffers, with `ev` (an Evaluator of
+// `plan`) so that a caller preparing many requests allocates little.
+void PrepareRequest(const analysis::Plan& plan, const analysis::Scenario& s, int64_t gen_len,
+                    analysis::Evaluator& ev, RequestFigures* out);
+
+// The request's times on `device`; `op_peaks_flops_per_s` is
+// hardware::OpPeaks(plan, device, s). Allocates nothing but the result.
+GenerateResult TimeRequest(const analysis::Plan& plan, const RequestFigures& f, const analysis::Scenario& s,
+                           const hardware::Device& device, const std::vector<double>& op_peaks_flops_per_s);
 
 }  // namespace lmp::request
 

@@ -1,0 +1,40 @@
+#ifndef LMP_CLI_COMMON_H_
+#define LMP_CLI_COMMON_H_
+
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "db/module_db.h"
+#include "hardware/hardware.h"
+
+namespace lmp::cli {
+
+// What the sweep and compare commands share with the others: the embedded
+// module database and hardware catalog, with files layered over them.
+db::ModuleDb LoadDb(const std::vector<std::string>& files);
+hardware::Catalog LoadHardware(const std::vector<std::string>& files);
+
+// --db FILE and --hardware-file FILE: one file per use, repeatable.
+void AddFileOptions(CLI::App& cmd, std::vector<std::string>& db_files, std::vector<std::string>& hardware_files);
+
+// Writes to stdout, or to a file opened for writing; throws lmp::Error
+// naming the file when it cannot be opened or written.
+class Output {
+ public:
+  explicit Output(const std::string& path);  // "" or "-": stdout
+  ~Output();
+  Output(const Output&) = delete;
+  Output& operator=(const Output&) = delete;
+  void Write(std::string_view text);
+  void Close();  // flushes; throws on a write error
+
+ private:
+  std::string path_;
+  std::FILE* file_ = nullptr;
+};
+
+}  // namespace lmp::cli
+
+#endif  // LMP_CLI_COMMON_H_

@@ -1,0 +1,101 @@
+#include "cli/sweep_cmd.h"
+
+#include <cstdio>
+#include <thread>
+
+#include <unistd.h>
+
+#include "cli/common.h"
+#include "sweep/range.h"
+#include "sweep/runner.h"
+#include "util/error.h"
+
+namespace lmp::cli {
+namespace {
+
+// Below this many scenarios a sweep ends too soon for a bar to help.
+constexpr int64_t kProgressMinScenarios = 100'000;
+
+// A one-line bar redrawn in place on stderr, at most once per percent.
+class ProgressBar {
+ public:
+  void Update(int64_t done, int64_t total) {
+    const int percent = static_cast<int>(done * 100 / total);
+    if (percent == shown_) return;
+    shown_ = percent;
+    constexpr int kWidth = 40;
+    const int filled = percent * kWidth / 100;
+    std::fprintf(stderr, "\r[%s%s] %3d%% %lld/%lld scenarios", std::string(filled, '#').c_str(),
+                 std::string(kWidth - filled, ' ').c_str(), percent, static_cast<long long>(done),
+                 static_cast<long long>(total));
+    if (done == total) std::fprintf(stderr, "\n");
+    std::fflush(stderr);
+  }
+
+ private:
+  int shown_ = -1;
+};
+
+}  // namespace
+
+void SetupSweep(CLI::App& cmd, SweepOptions& o) {
+  const std::string lists = " (list: 1,8,64; ranges 128:8192:x2 or 1:64:+8)";
+  cmd.add_option("--model", o.models, "models, comma-separated: catalog ids (see 'lmp models') or JSON paths")
+      ->required();
+  cmd.add_option("--hardware", o.hardware, "devices, comma-separated (see 'lmp hardware list'), or all")->required();
+  cmd.add_option("--batch", o.batches, "sequences per batch" + lists)->capture_default_str();
+  cmd.add_option("--prompt", o.prompts, "prompt tokens per sequence" + lists)->capture_default_str();
+  cmd.add_option("--gen", o.gens, "tokens generated per sequence" + lists)->capture_default_str();
+  cmd.add_option("--w-bits", o.w_bits, "bits per weight" + lists)->capture_default_str();
+  cmd.add_option("--a-bits", o.a_bits, "bits per activation" + lists)->capture_default_str();
+  cmd.add_option("--kv-bits", o.kv_bits, "bits per KV-cache element" + lists)->capture_default_str();
+  cmd.add_option("--profile", o.profiles, "execution profiles, comma-separated: fused, flash")->capture_default_str();
+  cmd.add_option("--w-group-size", o.w_group_size, "weights per quantization group, every scenario (0: none)")
+      ->capture_default_str();
+  cmd.add_option("--compute", o.compute, "matmul precision, every scenario: auto, fp16, bf16, fp8, int8, ...")
+      ->capture_default_str();
+  AddFileOptions(cmd, o.db_files, o.hardware_files);
+  cmd.add_option("--format", o.format, "csv or jsonl (one JSON object per line)")->capture_default_str();
+  cmd.add_option("-o,--output", o.output, "write the rows to this file instead of stdout");
+  cmd.add_option("--where", o.where, "keep only rows that fit in the device's memory (fits) or do not (!fits)");
+  cmd.add_flag("--pareto", o.pareto,
+               "keep, per model, only the rows on the frontier of lowest e2e_s and highest tokens_per_s");
+  cmd.add_option("--jobs,-j", o.jobs, "worker threads (default: one per hardware thread)");
+}
+
+int RunSweep(const SweepOptions& o) {
+  sweep::Axes axes;
+  axes.models = sweep::ParseNameList(o.models, "--model");
+  axes.devices = sweep::ParseNameList(o.hardware, "--hardware");
+  axes.profiles = sweep::ParseNameList(o.profiles, "--profile");
+  axes.batches = sweep::ParseIntList(o.batches, "--batch");
+  axes.prompts = sweep::ParseIntList(o.prompts, "--prompt");
+  axes.gens = sweep::ParseIntList(o.gens, "--gen");
+  axes.w_bits = sweep::ParseIntList(o.w_bits, "--w-bits");
+  axes.a_bits = sweep::ParseIntList(o.a_bits, "--a-bits");
+  axes.kv_bits = sweep::ParseIntList(o.kv_bits, "--kv-bits");
+  axes.w_group_size = o.w_group_size;
+  axes.compute = o.compute;
+  sweep::RunOptions run;
+  run.format = sweep::ParseFormat(o.format);
+  run.where = sweep::ParseWhere(o.where);
+  run.pareto = o.pareto;
+  if (o.jobs < 0) throw Error("", "--jobs", "must be a positive integer, got " + std::to_string(o.jobs));
+  run.jobs = o.jobs > 0 ? o.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+
+  const db::ModuleDb db = LoadDb(o.db_files);
+  const hardware::Catalog catalog = LoadHardware(o.hardware_files);
+  const sweep::Sweep sw(axes, db, catalog);
+  Output out(o.output);
+  ProgressBar bar;
+  const bool show_progress = ::isatty(STDERR_FILENO) && sw.scenarios() >= kProgressMinScenarios;
+  sweep::RunSweep(
+      sw, run, [&](std::string_view text) { out.Write(text); },
+      [&](int64_t done, int64_t total) {
+        if (show_progress) bar.Update(done, total);
+      });
+  out.Close();
+  return 0;
+}
+
+}  // namespace lmp::cli

@@ -1,0 +1,116 @@
+#include "request/compare.h"
+
+#include <algorithm>
+#include <charconv>
+#include <limits>
+
+#include "analysis/plan.h"
+#include "hardware/roofline.h"
+#include "model/model.h"
+#include "util/error.h"
+#include "util/suggest.h"
+
+namespace lmp::request {
+namespace {
+
+int64_t Integer(std::string_view key, std::string_view value, const std::string& option) {
+  int64_t v = 0;
+  const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
+  if (value.empty() || ec != std::errc() || end != value.data() + value.size()) {
+    throw Error("", option, std::string(key) + "=" + std::string(value) + ": '" + std::string(value) +
+                                "' is not an integer");
+  }
+  return v;
+}
+
+// Bit widths are ints; a value past int's range is clamped, and the
+// scenario check rejects it as outside 1 to 64.
+int Bits(std::string_view key, std::string_view value, const std::string& option) {
+  const int64_t v = Integer(key, value, option);
+  return static_cast<int>(std::clamp<int64_t>(v, std::numeric_limits<int>::min(), std::numeric_limits<int>::max()));
+}
+
+}  // namespace
+
+const std::vector<std::string>& SettingKeys() {
+  static const std::vector<std::string> keys = {"model",  "hardware", "batch",        "prompt",  "gen",
+                                                "w-bits", "a-bits",   "kv-bits",      "w-group-size",
+                                                "compute", "profile", "sram-bytes"};
+  return keys;
+}
+
+void ApplySettings(std::string_view text, const std::string& option, RequestSpec* spec) {
+  size_t begin = 0;
+  while (begin <= text.size()) {
+    size_t end = text.find(',', begin);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view item = text.substr(begin, end - begin);
+    begin = end + 1;
+    const size_t eq = item.find('=');
+    if (eq == std::string_view::npos || eq == 0) {
+      throw Error("", option, "expected KEY=VALUE, got '" + std::string(item) + "' (e.g. hardware=h100, w-bits=4)");
+    }
+    const std::string key(item.substr(0, eq));
+    const std::string_view value = item.substr(eq + 1);
+    analysis::Scenario& s = spec->scenario;
+    if (key == "model") {
+      spec->model = value;
+    } else if (key == "hardware") {
+      spec->hardware = value;
+    } else if (key == "batch") {
+      s.batch_size = Integer(key, value, option);
+    } else if (key == "prompt") {
+      s.prompt_len = Integer(key, value, option);
+    } else if (key == "gen") {
+      spec->gen_len = Integer(key, value, option);
+    } else if (key == "w-bits") {
+      s.w_bits = Bits(key, value, option);
+    } else if (key == "a-bits") {
+      s.a_bits = Bits(key, value, option);
+    } else if (key == "kv-bits") {
+      s.kv_bits = Bits(key, value, option);
+    } else if (key == "w-group-size") {
+      s.w_group_size = Integer(key, value, option);
+    } else if (key == "compute") {
+      s.compute = value;
+    } else if (key == "profile") {
+      s.profile = value;
+    } else if (key == "sram-bytes") {
+      s.sram_bytes = Integer(key, value, option);
+      if (s.sram_bytes < 1) {
+        throw Error("", option, "sram-bytes must be a positive integer, got " + std::to_string(s.sram_bytes));
+      }
+    } else {
+      std::string keys;
+      for (const std::string& k : SettingKeys()) keys += (keys.empty() ? "" : ", ") + k;
+      throw Error("", option, "unknown key '" + key + "'" + DidYouMean(key, SettingKeys()) + "; keys: " + keys);
+    }
+    if (end == text.size()) break;
+  }
+}
+
+RequestOutcome EvaluateRequest(const RequestSpec& spec, const db::ModuleDb& db, const hardware::Catalog& catalog,
+                               const std::string& label) {
+  try {
+    if (spec.model.empty()) throw Error("", "MODEL", "no model; give MODEL, or model=ID in --a and --b");
+    if (spec.hardware.empty()) {
+      throw Error("", "--hardware", "no device; give --hardware, or hardware=NAME in --a and --b");
+    }
+    analysis::ValidateScenario(spec.scenario);
+    const hardware::Device& device = catalog.Get(spec.hardware);
+    const analysis::Plan plan = analysis::BuildPlan(model::LoadModel(spec.model), db, spec.scenario.profile);
+    RequestOutcome o;
+    o.model_id = plan.model_id;
+    o.device = device.name;
+    o.scenario = hardware::OnDevice(spec.scenario, device);
+    o.result = Generate(plan, o.scenario, spec.gen_len, device);
+    o.footprint = analysis::MemoryFootprint(plan, o.scenario,
+                                            analysis::RequestContextLen(o.scenario.prompt_len, spec.gen_len));
+    o.fit = hardware::CheckFit(o.footprint.total_bytes, device.dram_bytes);
+    return o;
+  } catch (const Error& e) {
+    throw e.WithMessagePrefix(label);
+  }
+}
+
+}  // namespace lmp::request

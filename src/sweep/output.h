@@ -1,0 +1,35 @@
+#ifndef LMP_SWEEP_OUTPUT_H_
+#define LMP_SWEEP_OUTPUT_H_
+
+#include <string>
+#include <string_view>
+
+#include "sweep/sweep.h"
+
+namespace lmp::sweep {
+
+enum class Format { kCsv, kJsonl };
+
+// Throws lmp::Error naming --format for anything but "csv" and "jsonl".
+Format ParseFormat(std::string_view text);
+
+// The CSV header line (with its newline); JSONL has none.
+std::string CsvHeader();
+
+// Appends one row, newline included. Times in seconds, FLOPs and bytes as
+// shortest round-trip decimals (request FLOPs and bytes are sums of doubles;
+// the footprint is an exact integer). Names are quoted only when CSV needs it.
+class RowWriter {
+ public:
+  RowWriter(const Sweep& sweep, Format format);
+  void Append(const Row& row, std::string* out) const;
+
+ private:
+  Format format_;
+  // Names already quoted or escaped for the format.
+  std::vector<std::string> models_, devices_, profiles_;
+};
+
+}  // namespace lmp::sweep
+
+#endif  // LMP_SWEEP_OUTPUT_H_
