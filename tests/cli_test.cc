@@ -81,7 +81,7 @@ TEST(CliTest, GoldenOutputs) {
         << file << " changed; if intended, run tests/golden/refresh.sh and review the diff";
     ++checked;
   }
-  EXPECT_EQ(checked, 10);  // every text format of analyze and generate, a sweep and a compare
+  EXPECT_EQ(checked, 11);  // every text format of analyze and generate, sweeps and a compare
 }
 
 TEST(CliTest, ArchitectureFileAndModuleEval) {
@@ -605,7 +605,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{"SweepBadWhere", "sweep --model Llama-2-7b-hf --hardware h100 --where fit",
                  "lmp: error: --where: unknown condition 'fit'; use fits or !fits"},
         BadInput{"SweepBadFormat", "sweep --model Llama-2-7b-hf --hardware h100 --format xml",
-                 "lmp: error: --format: unknown format 'xml'; use csv or jsonl"},
+                 "lmp: error: --format: unknown format 'xml'; use csv, jsonl or markdown"},
         BadInput{"CompareUnknownKey", "compare Llama-2-7b-hf --hardware h100 --a w-bits=4 --b w-bit=4",
                  "lmp: error: --b: unknown key 'w-bit' (did you mean 'w-bits'?); keys: model, hardware, batch, "
                  "prompt, gen, w-bits, a-bits, kv-bits, w-group-size, compute, profile, sram-bytes"},

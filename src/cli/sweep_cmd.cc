@@ -55,7 +55,7 @@ void SetupSweep(CLI::App& cmd, SweepOptions& o) {
   cmd.add_option("--compute", o.compute, "matmul precision, every scenario: auto, fp16, bf16, fp8, int8, ...")
       ->capture_default_str();
   AddFileOptions(cmd, o.db_files, o.hardware_files);
-  cmd.add_option("--format", o.format, "csv or jsonl (one JSON object per line)")->capture_default_str();
+  cmd.add_option("--format", o.format, "csv, jsonl (one JSON object per line) or markdown")->capture_default_str();
   cmd.add_option("-o,--output", o.output, "write the rows to this file instead of stdout");
   cmd.add_option("--where", o.where, "keep only rows that fit in the device's memory (fits) or do not (!fits)");
   cmd.add_flag("--pareto", o.pareto,

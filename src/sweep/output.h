@@ -8,13 +8,15 @@
 
 namespace lmp::sweep {
 
-enum class Format { kCsv, kJsonl };
+enum class Format { kCsv, kJsonl, kMarkdown };
 
-// Throws lmp::Error naming --format for anything but "csv" and "jsonl".
+// Throws lmp::Error naming --format for anything but "csv", "jsonl" and
+// "markdown".
 Format ParseFormat(std::string_view text);
 
-// The CSV header line (with its newline); JSONL has none.
-std::string CsvHeader();
+// The header lines (with their newlines): CSV's column names, Markdown's
+// table head; JSONL has none.
+std::string Header(Format format);
 
 // Appends one row, newline included. Times in seconds, FLOPs and bytes as
 // shortest round-trip decimals (request FLOPs and bytes are sums of doubles;
