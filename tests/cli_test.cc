@@ -81,7 +81,7 @@ TEST(CliTest, GoldenOutputs) {
         << file << " changed; if intended, run tests/golden/refresh.sh and review the diff";
     ++checked;
   }
-  EXPECT_EQ(checked, 11);  // every text format of analyze and generate, sweeps and a compare
+  EXPECT_EQ(checked, 13);  // every text format of analyze and generate, sweeps and a compare
 }
 
 TEST(CliTest, ArchitectureFileAndModuleEval) {
