@@ -539,7 +539,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{"UnknownClass", "analyze unknown_class.json",
                  "lmp: error: unknown_class.json: /layers/0/class: unknown module class "
                  "'torch.nn.modules.rnn.LSTM'; add an entry for it with --db FILE (see "
-                 "docs/module-db.md)"},
+                 "docs/module-db.md), or have an agent write one with --analyze-missing agent (docs/agents.md)"},
         BadInput{"ModelFormulaTypo", "analyze model_formula_typo.json",
                  "lmp: error: model_formula_typo.json: /layers/0/parameters/in_features: proj parameter in_features, "
                  "col 1: unknown parameter {hiden_size} (did you mean {hidden_size}?)"},

@@ -18,14 +18,19 @@
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
+#include "agent/analyze_module.h"
 #include "analysis/analyze.h"
 #include "cli/compare_cmd.h"
 #include "cli/sweep_cmd.h"
 #include "analysis/footprint.h"
+#include "analysis/missing.h"
 #include "analysis/module_eval.h"
 #include "analysis/plan.h"
+#include "db/db_store.h"
 #include "db/module_db.h"
+#include "db/seed_import.h"
 #include "hardware/fit.h"
 #include "hardware/hardware.h"
 #include "hardware/roofline.h"
@@ -68,6 +73,17 @@ struct Options {
   size_t top = 0;                          // --top
   lmp::cli::SweepOptions sweep;
   lmp::cli::CompareOptions compare;
+  // The user database (module add | remove | import | analyze, analyze --analyze-missing).
+  CLI::App* module_add = nullptr;
+  CLI::App* module_remove = nullptr;
+  CLI::App* module_import = nullptr;
+  CLI::App* module_analyze = nullptr;
+  std::string db_file;   // --db-file, else $LMP_DB
+  std::string in_file;   // module add FILE, module import FILE
+  std::string out_file;  // module import -o
+  lmp::agent::AnalyzeOptions agent;  // --agent (else $LMP_AGENT), --source, ...
+  std::string sub_layers;
+  std::string analyze_missing;  // analyze --analyze-missing: "", "agent" or "trace"
 };
 
 lmp::db::ModuleDb LoadDb(const Options& o) {
@@ -214,6 +230,76 @@ std::optional<lmp::model::CheckpointComparison> CheckCheckpoint(const lmp::model
   return c;
 }
 
+// ---- the user database and the agent ------------------------------------------
+// (module add | remove | import | analyze, and analyze --analyze-missing)
+
+// --db-file, else $LMP_DB (docs/module-db.md#the-user-database).
+std::string UserDbFile(const Options& o) {
+  if (!o.db_file.empty()) return o.db_file;
+  if (const char* env = std::getenv("LMP_DB"); env && *env) return env;
+  throw Error("", "--db-file", "no user database given; pass --db-file FILE or set LMP_DB");
+}
+
+void AddDbFileOption(CLI::App& cmd, Options& o) {
+  cmd.add_option("--db-file", o.db_file, "the user module database to write (default: $LMP_DB)");
+}
+
+void AddAgentOptions(CLI::App& cmd, Options& o) {
+  AddDbFileOption(cmd, o);
+  cmd.add_option("--agent", o.agent.agent_command,
+                 "agent command, run with /bin/sh -c: reads one request on stdin, answers on stdout (default: "
+                 "$LMP_AGENT; docs/agents.md)");
+  cmd.add_option("--source-root", o.agent.source_root, "a transformers/torch checkout to find the class source in");
+  cmd.add_option("--max-rounds", o.agent.max_rounds, "rounds: the first answer plus repairs")->capture_default_str();
+  cmd.add_option("--timeout", o.agent.timeout_s, "seconds per agent run; then its process group is killed")
+      ->capture_default_str();
+  cmd.add_option("--diagnostics", o.agent.diagnostics_file,
+                 "where each round's request, answer and faults go (default: DB.diagnostics.jsonl)");
+}
+
+// The options shared by `module analyze` and `analyze --analyze-missing`.
+lmp::agent::AnalyzeOptions AgentOptions(const Options& o) {
+  lmp::agent::AnalyzeOptions a = o.agent;
+  if (a.agent_command.empty()) {
+    if (const char* env = std::getenv("LMP_AGENT"); env) a.agent_command = env;
+  }
+  a.db_file = UserDbFile(o);
+  return a;
+}
+
+std::string RoundsText(int n) { return std::to_string(n) + (n == 1 ? " round" : " rounds"); }
+
+// Has the agent write an entry for every class `model` uses that the
+// database lacks, then returns the database with them.
+lmp::db::ModuleDb AnalyzeMissing(const Options& o, const lmp::model::Model& model) {
+  if (o.analyze_missing == "trace") {
+    throw Error("", "--analyze-missing", "trace is not available yet (the PyTorch tracer is not built); use "
+                                         "--analyze-missing agent, or add an entry with --db FILE");
+  }
+  const lmp::agent::AnalyzeOptions base = AgentOptions(o);
+  auto load = [&] {
+    lmp::db::ModuleDb db = LoadDb(o);
+    if (std::FILE* f = std::fopen(base.db_file.c_str(), "r")) {
+      std::fclose(f);
+      db.AddFile(base.db_file);
+      db.Check();
+    }
+    return db;
+  };
+  lmp::db::ModuleDb db = load();
+  const std::vector<lmp::analysis::MissingModule> missing = lmp::analysis::MissingModules(model, db);
+  for (const auto& m : missing) {
+    lmp::agent::AnalyzeOptions a = base;
+    a.class_name = m.class_name;
+    for (const auto& [name, cls] : m.sub_layers) a.sub_layers.push_back({name, cls});
+    std::fprintf(stderr, "lmp: %s is not in the database; asking the agent\n", m.class_name.c_str());
+    const lmp::agent::AnalyzeResult r = lmp::agent::AnalyzeModule(a);
+    std::fprintf(stderr, "lmp: stored %s as %s in %s after %s\n", r.full_class_name.c_str(), r.key.c_str(),
+                 a.db_file.c_str(), RoundsText(r.rounds).c_str());
+  }
+  return missing.empty() ? std::move(db) : load();
+}
+
 // ---- analyze ---------------------------------------------------------------
 
 void SetupAnalyze(CLI::App& cmd, Options& o) {
@@ -240,6 +326,10 @@ void SetupAnalyze(CLI::App& cmd, Options& o) {
       ->capture_default_str();
   AddTableOptions(cmd, o);
   AddOutputOption(cmd, o);
+  cmd.add_option("--analyze-missing", o.analyze_missing,
+                 "analyze classes the database lacks: agent (needs --agent and --db-file), or trace (not available yet)")
+      ->check(CLI::IsMember({"agent", "trace"}));
+  AddAgentOptions(cmd, o);
 }
 
 int RunAnalyze(Options& o) {
@@ -255,8 +345,9 @@ int RunAnalyze(Options& o) {
                 "shapes the table and markdown formats only; drop it, or use --format table or markdown");
   }
   lmp::analysis::ValidateScenario(o.scenario);
-  const lmp::db::ModuleDb db = LoadDb(o);
+  lmp::db::ModuleDb db = LoadDb(o);
   const lmp::model::Model model = lmp::model::LoadModel(o.model);
+  if (!o.analyze_missing.empty()) db = AnalyzeMissing(o, model);
   const lmp::analysis::Plan plan = lmp::analysis::BuildPlan(model, db, o.scenario.profile);
   if (!o.hardware_files.empty() && o.hardware.empty()) {
     throw Error("", "--hardware-file", "has no effect without --hardware NAME; add it, or drop --hardware-file");
@@ -475,9 +566,87 @@ void SetupModule(CLI::App& cmd, Options& o) {
         ->check(CLI::IsMember({"table", "json"}))
         ->capture_default_str();
   }
+  o.module_add = cmd.add_subcommand("add", "add (or replace) the entries of a module database file in the user database");
+  o.module_add->add_option("FILE", o.in_file, "an lmp.module-db/1 file")->required();
+  AddDbFileOption(*o.module_add, o);
+  o.module_remove = cmd.add_subcommand("remove", "remove an entry from the user database");
+  o.module_remove->add_option("NAME", o.module_name, "entry key, full class name or alias")->required();
+  AddDbFileOption(*o.module_remove, o);
+  o.module_import = cmd.add_subcommand("import", "convert the earlier Python system's module_db.json");
+  o.module_import->add_option("FILE", o.in_file, "a seed-format module_db.json")->required();
+  o.module_import->add_option("-o,--output", o.out_file, "write the converted database here (else into --db-file)");
+  AddDbFileOption(*o.module_import, o);
+  o.module_analyze = cmd.add_subcommand("analyze", "have an LLM agent write, check and store a module's entry");
+  o.module_analyze->add_option("CLASS", o.agent.class_name, "the module's full Python class path")->required();
+  o.module_analyze->add_option("--source", o.agent.source_file, "the .py file that defines the class");
+  o.module_analyze->add_option("--sub-layers", o.sub_layers,
+                               "a composite's sub-layers: name[=class],... (their work is not counted here)");
+  o.module_analyze->add_flag("--force", o.agent.force, "analyze even when the database has the class");
+  AddAgentOptions(*o.module_analyze, o);
+}
+
+// module add | remove | import | analyze: the commands that write.
+int RunModuleWrite(Options& o) {
+  if (o.module_import->parsed()) {
+    const lmp::db::SeedImport r = lmp::db::ImportSeedDb(lmp::LoadJsonFile(o.in_file), o.in_file);
+    for (const std::string& p : r.problems) {
+      std::fprintf(stderr, "lmp: warning: %s: %s; not converted\n", o.in_file.c_str(), p.c_str());
+    }
+    if (r.converted.empty()) {
+      throw Error(o.in_file, "", "no entry could be converted (" + std::to_string(r.problems.size()) +
+                                     " problem(s) above); check that it is the seed module_db.json format");
+    }
+    const std::string to = o.out_file.empty() ? UserDbFile(o) : o.out_file;
+    if (o.out_file.empty()) {
+      lmp::db::AddEntries(to, r.doc["modules"]);
+    } else {
+      lmp::db::WriteFileAtomically(to, r.doc.dump(2) + "\n", /*keep_backup=*/false);
+    }
+    Print(fmt::format("imported {} of {} entries into {}\n", r.converted.size(),
+                      r.converted.size() + r.problems.size(), to));
+    return 0;
+  }
+  if (o.module_analyze->parsed()) {
+    lmp::agent::AnalyzeOptions a = AgentOptions(o);
+    a.sub_layers = lmp::agent::ParseSubLayers(o.sub_layers);
+    const lmp::agent::AnalyzeResult r = lmp::agent::AnalyzeModule(a);
+    if (r.cached) {
+      Print(fmt::format("{} is already in the database ({}); not analyzed (--force analyzes it again)\n",
+                        r.full_class_name, r.found_in));
+    } else {
+      Print(fmt::format("stored {} as {} in {} after {} (diagnostics: {})\n", r.full_class_name, r.key, a.db_file,
+                        RoundsText(r.rounds), r.diagnostics_file));
+    }
+    return 0;
+  }
+  const std::string db_file = UserDbFile(o);
+  if (o.module_remove->parsed()) {
+    lmp::db::RemoveEntry(db_file, o.module_name);
+    Print(fmt::format("removed {} from {}\n", o.module_name, db_file));
+    return 0;
+  }
+  // Checked first on its own, on top of the embedded database and the user
+  // database, so that faults name FILE; AddEntries checks the result again.
+  {
+    lmp::db::ModuleDb check = lmp::db::ModuleDb::Embedded();
+    if (std::FILE* f = std::fopen(db_file.c_str(), "r")) {
+      std::fclose(f);
+      check.AddFile(db_file);
+    }
+    check.AddFile(o.in_file);
+    check.Check();
+  }
+  const Json doc = lmp::LoadJsonFile(o.in_file);
+  const std::vector<std::string> replaced = lmp::db::AddEntries(db_file, doc["modules"]);
+  Print(fmt::format("added {} entr{} to {}{}\n", doc["modules"].size(), doc["modules"].size() == 1 ? "y" : "ies",
+                    db_file, replaced.empty() ? "" : " (replaced " + fmt::format("{}", fmt::join(replaced, ", ")) + ")"));
+  return 0;
 }
 
 int RunModule(Options& o) {
+  for (const CLI::App* sub : {o.module_add, o.module_remove, o.module_import, o.module_analyze}) {
+    if (sub->parsed()) return RunModuleWrite(o);
+  }
   const lmp::db::ModuleDb db = LoadDb(o);
   if (o.module_list->parsed()) {
     Json list = Json::array();
@@ -585,7 +754,8 @@ constexpr Subcommand kSubcommands[] = {
      RunCompare},
     {"inspect", "the model's layer tree: classes, repeats, parameters", SetupInspect, RunInspect},
     {"models", "list the embedded model catalog", SetupModels, RunModels},
-    {"module", "the module database: list, show, eval", SetupModule, RunModule},
+    {"module", "the module database: list, show, eval; add, remove, import, analyze (an agent writes an entry)",
+     SetupModule, RunModule},
     {"hardware", "the hardware catalog: list, show", SetupHardware, RunHardware},
 };
 
