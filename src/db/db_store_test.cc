@@ -1,5 +1,7 @@
 #include "db/db_store.h"
 
+#include <algorithm>
+
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -97,9 +99,15 @@ TEST(DbStoreTest, ConcurrentThreadsLoseNoEntry) {
 // must load and be one of the versions written: never missing, never torn.
 TEST(DbStoreTest, KilledWriterNeverLeavesABrokenDatabase) {
   const std::string path = TempDb("kill");
+  // Kill moments span about three writes, timed here: a sanitizer build
+  // writes several times slower, and a fixed span would then kill every
+  // writer before its first write completed.
+  const auto start = std::chrono::steady_clock::now();
   AddEntries(path, {{"my_K", Entry("my.nn.K", 1)}});
-  std::mt19937 rng(12345);  // fixed seed: the same delays every run
-  std::uniform_int_distribution<int> delay_us(0, 40000);
+  const auto write_us =
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count();
+  std::mt19937 rng(12345);  // fixed seed: the same sequence of draws every run
+  std::uniform_int_distribution<int> delay_us(0, static_cast<int>(std::max<int64_t>(2000, 3 * write_us)));
   int kills = 0, advanced = 0;
   for (int round = 0; round < 200; ++round) {
     const std::string before = ReadFile(path);
