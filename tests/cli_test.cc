@@ -66,6 +66,18 @@ TEST(CliTest, AnalyzeTable) {
   EXPECT_EQ(r.out.find("prefill:"), std::string::npos);
 }
 
+// -o writes the same bytes as standard output, renamed into place: no
+// FILE.tmp is left behind.
+TEST(CliTest, OutputFileIsWholeAndRenamed) {
+  const std::string file = ::testing::TempDir() + "/lmp_o_" + std::to_string(::getpid()) + ".md";
+  const Result to_file = Lmp("generate Llama-2-7b-hf --hardware h100 --format markdown -o '" + file + "'");
+  ASSERT_EQ(to_file.exit_code, 0) << to_file.err;
+  EXPECT_EQ(to_file.out, "");
+  EXPECT_EQ(Slurp(file), Lmp("generate Llama-2-7b-hf --hardware h100 --format markdown").out);
+  EXPECT_FALSE(std::filesystem::exists(file + ".tmp"));
+  std::filesystem::remove(file);
+}
+
 // Every case of tests/golden/cases.tsv: the output byte for byte.
 TEST(CliTest, GoldenOutputs) {
   std::istringstream cases(Slurp(std::string(LMP_SOURCE_DIR) + "/tests/golden/cases.tsv"));
@@ -625,6 +637,9 @@ INSTANTIATE_TEST_SUITE_P(
                  "lmp: error: --batch: must be a positive integer, got 0"},
         BadInput{"FitBatchAndPrompt", "fit Llama-2-7b-hf --hardware h100 --batch 2 --prompt 100",
                  "lmp: error: --prompt: is what 'lmp fit' solves for when --batch is given; drop one of them"},
+        BadInput{"OutputInMissingDirectory", "analyze Llama-2-7b-hf -o /nonexistent-lmp-dir/r.txt",
+                 "lmp: error: /nonexistent-lmp-dir/r.txt: cannot open '/nonexistent-lmp-dir/r.txt.tmp' for writing: "
+                 "No such file or directory; check the directory"},
         BadInput{"FitNoHardware", "fit Llama-2-7b-hf", "lmp: error: --hardware is required; see 'lmp --help'"},
         BadInput{"FitBadBits", "fit Llama-2-7b-hf --hardware h100 --kv-bits 0",
                  "lmp: error: --kv-bits: must be a bit width from 1 to 64, got 0"},

@@ -22,17 +22,18 @@ hardware::Catalog LoadHardware(const std::vector<std::string>& files) {
   return c;
 }
 
+void AddRepeatableFileOption(CLI::App& cmd, const std::string& name, std::vector<std::string>& files,
+                             const std::string& help) {
+  cmd.add_option(name, files, help)
+      ->expected(1)
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+}
+
 void AddFileOptions(CLI::App& cmd, std::vector<std::string>& db_files, std::vector<std::string>& hardware_files) {
-  // expected(1) and no extra args: a vector option would otherwise swallow
-  // the positional arguments that follow it.
-  cmd.add_option("--db", db_files, "module database file layered over the embedded one (repeatable)")
-      ->expected(1)
-      ->allow_extra_args(false)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-  cmd.add_option("--hardware-file", hardware_files, "hardware catalog file layered over the embedded one (repeatable)")
-      ->expected(1)
-      ->allow_extra_args(false)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  AddRepeatableFileOption(cmd, "--db", db_files, "module database file layered over the embedded one (repeatable)");
+  AddRepeatableFileOption(cmd, "--hardware-file", hardware_files,
+                          "hardware catalog file layered over the embedded one (repeatable)");
 }
 
 Output::Output(const std::string& path) : path_(path) {
@@ -40,14 +41,21 @@ Output::Output(const std::string& path) : path_(path) {
     file_ = stdout;
     return;
   }
-  file_ = std::fopen(path.c_str(), "wb");
-  if (file_ == nullptr) throw Error(path, "", std::string("cannot open for writing: ") + std::strerror(errno));
+  tmp_path_ = path + ".tmp";
+  file_ = std::fopen(tmp_path_.c_str(), "wb");
+  if (file_ == nullptr) {
+    throw Error(path, "", std::string("cannot open '") + tmp_path_ + "' for writing: " + std::strerror(errno) +
+                              "; check the directory");
+  }
   // Large writes: the sweep hands over chunks of a few hundred KiB.
   std::setvbuf(file_, nullptr, _IOFBF, 1 << 20);
 }
 
 Output::~Output() {
-  if (file_ != nullptr && file_ != stdout) std::fclose(file_);
+  if (file_ != nullptr && file_ != stdout) {
+    std::fclose(file_);
+    std::remove(tmp_path_.c_str());
+  }
 }
 
 void Output::Write(std::string_view text) {
@@ -57,10 +65,19 @@ void Output::Write(std::string_view text) {
 }
 
 void Output::Close() {
-  const bool failed = std::fflush(file_) != 0 || std::ferror(file_);
-  if (file_ != stdout) std::fclose(file_);
+  bool failed = std::fflush(file_) != 0 || std::ferror(file_);
+  if (file_ != stdout) {
+    failed = std::fclose(file_) != 0 || failed;
+    file_ = nullptr;
+    if (failed || std::rename(tmp_path_.c_str(), path_.c_str()) != 0) {
+      const std::string why = std::strerror(errno);
+      std::remove(tmp_path_.c_str());
+      throw Error(path_, "", "write failed: " + why);
+    }
+    return;
+  }
   file_ = nullptr;
-  if (failed) throw Error(path_.empty() ? "<stdout>" : path_, "", "write failed");
+  if (failed) throw Error("<stdout>", "", "write failed");
 }
 
 }  // namespace lmp::cli

@@ -16,11 +16,19 @@ namespace lmp::cli {
 db::ModuleDb LoadDb(const std::vector<std::string>& files);
 hardware::Catalog LoadHardware(const std::vector<std::string>& files);
 
+// An option taking one file per use, repeatable; a vector option would
+// otherwise swallow the positional arguments that follow it.
+void AddRepeatableFileOption(CLI::App& cmd, const std::string& name, std::vector<std::string>& files,
+                             const std::string& help);
+
 // --db FILE and --hardware-file FILE: one file per use, repeatable.
 void AddFileOptions(CLI::App& cmd, std::vector<std::string>& db_files, std::vector<std::string>& hardware_files);
 
-// Writes to stdout, or to a file opened for writing; throws lmp::Error
-// naming the file when it cannot be opened or written.
+// Writes to stdout, or to a file: the text goes to FILE.tmp beside it and
+// Close renames that over FILE, so a failed or interrupted run never leaves
+// half a report under FILE's name (an Output destroyed without Close
+// removes its FILE.tmp). Throws lmp::Error naming the file when it cannot
+// be opened, written or renamed.
 class Output {
  public:
   explicit Output(const std::string& path);  // "" or "-": stdout
@@ -32,6 +40,7 @@ class Output {
 
  private:
   std::string path_;
+  std::string tmp_path_;  // path_ + ".tmp"; "" for stdout
   std::FILE* file_ = nullptr;
 };
 

@@ -1,12 +1,8 @@
 // lmp: the command-line front end. Parses flags, calls the library, prints.
 // Every input error ends here as one line on stderr and exit code 2.
 #include <algorithm>
-#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
 #include <functional>
 #include <iostream>
 #include <optional>
@@ -26,6 +22,7 @@
 #include "analysis/missing.h"
 #include "analysis/module_eval.h"
 #include "analysis/plan.h"
+#include "cli/common.h"
 #include "cli/compare_cmd.h"
 #include "cli/sweep_cmd.h"
 #include "db/db_store.h"
@@ -86,33 +83,15 @@ struct Options {
   std::string analyze_missing;  // analyze --analyze-missing: "", "agent" or "trace"
 };
 
-lmp::db::ModuleDb LoadDb(const Options& o) {
-  lmp::db::ModuleDb db = lmp::db::ModuleDb::Embedded();
-  if (o.db_files.empty()) return db;
-  for (const std::string& f : o.db_files) db.AddFile(f);
-  db.Check();
-  return db;
-}
+lmp::db::ModuleDb LoadDb(const Options& o) { return lmp::cli::LoadDb(o.db_files); }
 
-// One file per use, repeatable; a vector option would otherwise swallow the
-// positional arguments that follow it.
-void AddRepeatableFileOption(CLI::App& cmd, const std::string& name, std::vector<std::string>& files,
-                             const std::string& help) {
-  cmd.add_option(name, files, help)
-      ->expected(1)
-      ->allow_extra_args(false)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-}
+using lmp::cli::AddRepeatableFileOption;
 
 void AddDbOption(CLI::App& cmd, Options& o) {
   AddRepeatableFileOption(cmd, "--db", o.db_files, "module database file layered over the embedded one (repeatable)");
 }
 
-lmp::hardware::Catalog LoadHardware(const Options& o) {
-  lmp::hardware::Catalog c = lmp::hardware::Catalog::Embedded();
-  for (const std::string& f : o.hardware_files) c.AddFile(f);
-  return c;
-}
+lmp::hardware::Catalog LoadHardware(const Options& o) { return lmp::cli::LoadHardware(o.hardware_files); }
 
 void AddHardwareFileOption(CLI::App& cmd, Options& o) {
   AddRepeatableFileOption(cmd, "--hardware-file", o.hardware_files,
@@ -159,30 +138,16 @@ void CheckSramOption(const Options& o) {
 void Print(const std::string& s) { std::fwrite(s.data(), 1, s.size(), stdout); }
 void PrintJson(const Json& j) { Print(j.dump(2) + "\n"); }
 
-// -o FILE: the report goes to FILE, written whole to a temporary beside it
-// and renamed over it, so a failed run never leaves half a report.
+// -o FILE: the report goes to FILE through lmp::cli::Output (written
+// whole beside it, then renamed over it).
 void AddOutputOption(CLI::App& cmd, Options& o) {
   cmd.add_option("-o,--output", o.output, "write the report to this file instead of standard output");
 }
 
 void Emit(const Options& o, const std::string& text) {
-  if (o.output.empty()) {
-    Print(text);
-    return;
-  }
-  const std::string tmp = o.output + ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    f << text;
-    f.flush();
-    if (!f) throw Error("", "--output", "cannot write '" + tmp + "': " + std::strerror(errno) + "; check the directory");
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, o.output, ec);
-  if (ec) {
-    std::filesystem::remove(tmp, ec);
-    throw Error("", "--output", "cannot write '" + o.output + "'; check the directory and permissions");
-  }
+  lmp::cli::Output out(o.output);
+  out.Write(text);
+  out.Close();
 }
 
 // Width and colour follow the terminal only when the table goes to one:
