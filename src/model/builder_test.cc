@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "analysis/testing.h"
+#include "model/testing.h"
 #include "analysis/analyze.h"
 #include "analysis/footprint.h"
 #include "formula/parser.h"
@@ -22,13 +23,7 @@ using analysis::Stage;
 
 const db::ModuleDb& Db() { return analysis::testing::EmbeddedDb(); }
 
-Json EmbeddedConfig(const std::string& name) {
-  for (const EmbeddedFile& f : EmbeddedFiles()) {
-    if (f.path == "configs/" + name + ".json") return Json::parse(f.text);
-  }
-  ADD_FAILURE() << "no embedded config " << name;
-  return Json::object();
-}
+constexpr auto EmbeddedConfig = testing::EmbeddedConfig;
 
 // Built straight from the embedded config.json, even where the catalog
 // prefers a hand-written architecture (Llama-2).
@@ -336,14 +331,7 @@ TEST(BuilderTest, HeadDimAndKvHeadsDefaults) {
             2 * (2 * 64 * 32 + 2 * 64 * 16 + 3 * 64 * 128 + 2 * 64) + 64 + 2 * 100 * 64);
 }
 
-std::string ErrorOf(const Json& c) {
-  try {
-    BuildFromConfig(c, "config.json", "x");
-  } catch (const Error& e) {
-    return e.Line();
-  }
-  return "no error";
-}
+constexpr auto ErrorOf = testing::BuildError;
 
 // MoE parameter counts include every expert, the routers and (qwen3_moe)
 // q_norm/k_norm. With E experts of MLP width I and the rest as above:

@@ -5,6 +5,7 @@
 #include "analysis/analyze.h"
 #include "analysis/footprint.h"
 #include "analysis/testing.h"
+#include "model/testing.h"
 #include "model/builder.h"
 #include "util/embedded.h"
 #include "util/error.h"
@@ -18,13 +19,7 @@ using analysis::Stage;
 
 constexpr auto Op = analysis::testing::OpFigures;
 
-Json EmbeddedConfig(const std::string& name) {
-  for (const EmbeddedFile& f : EmbeddedFiles()) {
-    if (f.path == "configs/" + name + ".json") return Json::parse(f.text);
-  }
-  ADD_FAILURE() << "no embedded config " << name;
-  return Json::object();
-}
+constexpr auto EmbeddedConfig = testing::EmbeddedConfig;
 
 Plan PlanOf(const Json& config, const std::string& profile = "fused") {
   return analysis::BuildPlan(BuildFromConfig(config, "config.json", "m"), analysis::testing::EmbeddedDb(), profile);
@@ -40,14 +35,7 @@ analysis::StageResult Decode(const Plan& plan, int64_t batch, int64_t kv_len) {
   return analysis::Analyze(plan, s).stages[0];
 }
 
-std::string ErrorOf(const Json& c) {
-  try {
-    BuildFromConfig(c, "config.json", "m");
-  } catch (const Error& e) {
-    return e.Line();
-  }
-  return "(no error)";
-}
+constexpr auto ErrorOf = testing::BuildError;
 
 // DeepSeek-V3: h 7168, V 129280, H 128, q_lora 1536, kv_lora c 512,
 // qk_nope 128, qk_rope r 64, v_head 128, 61 layers of which the first 3 are
