@@ -60,10 +60,12 @@ TEST(AnalyzeTest, Llama2_7bPrefillTotalEqualsAHandSum) {
   const int64_t linears = 2 * T * (4 * h * h + 3 * h * I);
   const int64_t attention = 3 * T * h * 2 + 2 * (2 * H * S * S * D) + 5 * H * S * S;
   const int64_t norms = 2 * (4 * T * h + 3 * T), residuals = 2 * T * h, mlp = T * I + 4 * T * I;
-  const int64_t expected = L * (linears + attention + norms + residuals + mlp) + (T * D / 2 + 2 * T * D) +
+  // Rotary: freqs, a K = 1 matmul (2 FLOPs per product, T * D / 2 products),
+  // then cos and sin over T * D each.
+  const int64_t expected = L * (linears + attention + norms + residuals + mlp) + (T * D + 2 * T * D) +
                            (4 * T * h + 3 * T) + 2 * h * V;
   EXPECT_EQ(a.stages[0].totals[kFlops], expected);
-  EXPECT_EQ(expected, 28'754'414'934'016);
+  EXPECT_EQ(expected, 28'754'415'065'088);
 }
 
 TEST(AnalyzeTest, Llama2_7bDecodeHandDerived) {
@@ -266,9 +268,9 @@ TEST(AnalyzeTest, InvalidScenariosAreRejected) {
   EXPECT_EQ(error(s), "--sram-bytes: must be a positive integer, got -1");
   s = Scenario{};
   s.profile = "flsh";
-  EXPECT_EQ(error(s), "--profile: unknown profile 'flsh' (did you mean 'flash'?); choose fused or flash");
-  s.profile = "eager";
-  EXPECT_EQ(error(s), "--profile: unknown profile 'eager'; choose fused or flash");
+  EXPECT_EQ(error(s), "--profile: unknown profile 'flsh' (did you mean 'flash'?); choose fused, flash or eager");
+  s.profile = "eagre";
+  EXPECT_EQ(error(s), "--profile: unknown profile 'eagre' (did you mean 'eager'?); choose fused, flash or eager");
 }
 
 TEST(AnalyzeTest, SramBytesDefaultsTo128KiB) {

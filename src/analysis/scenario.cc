@@ -49,7 +49,7 @@ void ValidateScenario(const Scenario& s) {
   const std::vector<std::string>& profiles = ProfileNames();
   if (std::find(profiles.begin(), profiles.end(), s.profile) == profiles.end()) {
     throw Error("", "--profile", "unknown profile '" + s.profile + "'" + DidYouMean(s.profile, profiles) +
-                                     "; choose fused or flash");
+                                     "; choose fused, flash or eager");
   }
   if (s.stages.empty()) throw Error("", "--stage", "no stage selected");
 }
@@ -57,7 +57,7 @@ void ValidateScenario(const Scenario& s) {
 int64_t SramBytes(const Scenario& s) { return s.sram_bytes != 0 ? s.sram_bytes : kDefaultSramBytes; }
 
 const std::vector<std::string>& ProfileNames() {
-  static const std::vector<std::string> names = {"fused", "flash"};
+  static const std::vector<std::string> names = {"fused", "flash", "eager"};
   return names;
 }
 

@@ -51,7 +51,8 @@ inline constexpr int64_t kDefaultSramBytes = 128 * 1024;
 // s.sram_bytes, or kDefaultSramBytes when it is unset (0).
 int64_t SramBytes(const Scenario& s);
 
-// The profiles a scenario may name: "fused" (the default) and "flash".
+// The profiles a scenario may name: "fused" (the default), "flash" and
+// "eager" (one operation per PyTorch kernel, as the trace counter sees them).
 const std::vector<std::string>& ProfileNames();
 
 // Throws lmp::Error naming the offending option (e.g. "--batch") when a

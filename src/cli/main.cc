@@ -116,7 +116,7 @@ void AddComputeOption(CLI::App& cmd, Options& o) {
 // How attention runs: the execution profile and the SRAM its tiles fit in
 // (docs/flash.md).
 void AddProfileOptions(CLI::App& cmd, Options& o) {
-  cmd.add_option("--profile", o.scenario.profile, "execution profile: fused, or flash (FlashAttention)")
+  cmd.add_option("--profile", o.scenario.profile, "execution profile: fused, flash (FlashAttention) or eager (each PyTorch kernel, docs/conventions.md)")
       ->capture_default_str();
   o.sram_options.push_back(cmd.add_option(
       "--sram-bytes", o.scenario.sram_bytes,

@@ -35,8 +35,8 @@ TEST(OpRowsTest, GroupsSumToTheStageTotals) {
       EXPECT_NEAR(time_s, f.roof.stages[si].time_s, f.roof.stages[si].time_s * 1e-12);
     }
   }
-  // 22 operations; 5 kinds (gather, elementwise, norm, matmul, softmax).
-  EXPECT_EQ(StageRows(f.plan, f.a.stages[0], nullptr, GroupBy::kOp).size(), 22u);
+  // 23 operations; 5 kinds (gather, elementwise, norm, matmul, softmax).
+  EXPECT_EQ(StageRows(f.plan, f.a.stages[0], nullptr, GroupBy::kOp).size(), 23u);
   EXPECT_EQ(StageRows(f.plan, f.a.stages[0], nullptr, GroupBy::kKind).size(), 5u);
   // self_attn's own operations form one layer row of mixed kinds: rope_q,
   // rope_k, qk_matmul, softmax, sv_matmul, each x32.
