@@ -267,8 +267,8 @@ TEST_F(ModuleAgentCliTest, AnalyzeMissingAgentStoresAndContinues) {
   r = Lmp("analyze '" + model + "' --analyze-missing trace");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(FirstLine(r.err),
-            "lmp: error: --analyze-missing: trace is not available yet (the PyTorch tracer is not built); use "
-            "--analyze-missing agent, or add an entry with --db FILE");
+            "lmp: error: --trace-config: --analyze-missing trace needs --trace-config DIR, holding CLASS.json for "
+            "each class to trace (docs/conventions.md#trace-configs)");
 }
 
 }  // namespace

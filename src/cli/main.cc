@@ -17,6 +17,7 @@
 #include <fmt/ranges.h>
 
 #include "agent/analyze_module.h"
+#include "agent/trace_module.h"
 #include "analysis/analyze.h"
 #include "analysis/footprint.h"
 #include "analysis/missing.h"
@@ -75,6 +76,9 @@ struct Options {
   CLI::App* module_remove = nullptr;
   CLI::App* module_import = nullptr;
   CLI::App* module_analyze = nullptr;
+  CLI::App* module_trace = nullptr;
+  lmp::agent::TraceOptions trace;  // module trace, analyze --analyze-missing trace
+  std::string trace_config_dir;    // analyze --trace-config DIR
   std::string db_file;   // --db-file, else $LMP_DB
   std::string in_file;   // module add FILE, module import FILE
   std::string out_file;  // module import -o
@@ -222,6 +226,13 @@ void AddAgentOptions(CLI::App& cmd, Options& o) {
                  "where each round's request, answer and faults go (default: DB.diagnostics.jsonl)");
 }
 
+// The options shared by `module trace` and `analyze --analyze-missing trace`.
+void AddTraceOptions(CLI::App& cmd, Options& o) {
+  cmd.add_option("--python", o.trace.python, "the python with PyTorch that runs the tracer (default: $LMP_PYTHON, "
+                                             "else python3)");
+  cmd.add_option("--init", o.trace.init, "KEY=VALUE constructor argument over the config's /init (repeatable)");
+}
+
 // The options shared by `module analyze` and `analyze --analyze-missing`.
 lmp::agent::AnalyzeOptions AgentOptions(const Options& o) {
   lmp::agent::AnalyzeOptions a = o.agent;
@@ -234,24 +245,54 @@ lmp::agent::AnalyzeOptions AgentOptions(const Options& o) {
 
 std::string RoundsText(int n) { return std::to_string(n) + (n == 1 ? " round" : " rounds"); }
 
+// The database with `db_file` layered on, when it exists.
+lmp::db::ModuleDb LoadDbWithUserFile(const Options& o, const std::string& db_file) {
+  lmp::db::ModuleDb db = LoadDb(o);
+  if (std::FILE* f = std::fopen(db_file.c_str(), "r")) {
+    std::fclose(f);
+    db.AddFile(db_file);
+    db.Check();
+  }
+  return db;
+}
+
+// Traces every class `model` uses that the database lacks, each with its
+// config DIR/CLASS.json (--trace-config), then returns the database with
+// them.
+lmp::db::ModuleDb TraceMissing(const Options& o, const lmp::model::Model& model) {
+  if (o.trace_config_dir.empty()) {
+    throw Error("", "--trace-config", "--analyze-missing trace needs --trace-config DIR, holding CLASS.json for "
+                                      "each class to trace (docs/conventions.md#trace-configs)");
+  }
+  lmp::agent::TraceOptions base = o.trace;
+  base.db_file = UserDbFile(o);
+  lmp::db::ModuleDb db = LoadDbWithUserFile(o, base.db_file);
+  const std::vector<lmp::analysis::MissingModule> missing = lmp::analysis::MissingModules(model, db);
+  for (const auto& m : missing) {
+    lmp::agent::TraceOptions t = base;
+    t.class_name = m.class_name;
+    t.config_file = o.trace_config_dir + "/" + m.class_name + ".json";
+    if (std::FILE* f = std::fopen(t.config_file.c_str(), "r")) {
+      std::fclose(f);
+    } else {
+      throw Error(t.config_file, "", "no trace config for " + m.class_name + " (used at " + m.pointer +
+                                         "); write one (docs/conventions.md#trace-configs)");
+    }
+    for (const auto& [name, cls] : m.sub_layers) t.sub_layers.push_back(name);
+    std::fprintf(stderr, "lmp: %s is not in the database; tracing it\n", m.class_name.c_str());
+    const lmp::agent::TraceResult r = lmp::agent::TraceModule(t);
+    std::fprintf(stderr, "lmp: stored %s as %s in %s (%zu operations, torch %s)\n", r.full_class_name.c_str(),
+                 r.key.c_str(), t.db_file.c_str(), r.operations, r.torch_version.c_str());
+  }
+  return missing.empty() ? std::move(db) : LoadDbWithUserFile(o, base.db_file);
+}
+
 // Has the agent write an entry for every class `model` uses that the
 // database lacks, then returns the database with them.
 lmp::db::ModuleDb AnalyzeMissing(const Options& o, const lmp::model::Model& model) {
-  if (o.analyze_missing == "trace") {
-    throw Error("", "--analyze-missing", "trace is not available yet (the PyTorch tracer is not built); use "
-                                         "--analyze-missing agent, or add an entry with --db FILE");
-  }
+  if (o.analyze_missing == "trace") return TraceMissing(o, model);
   const lmp::agent::AnalyzeOptions base = AgentOptions(o);
-  auto load = [&] {
-    lmp::db::ModuleDb db = LoadDb(o);
-    if (std::FILE* f = std::fopen(base.db_file.c_str(), "r")) {
-      std::fclose(f);
-      db.AddFile(base.db_file);
-      db.Check();
-    }
-    return db;
-  };
-  lmp::db::ModuleDb db = load();
+  lmp::db::ModuleDb db = LoadDbWithUserFile(o, base.db_file);
   const std::vector<lmp::analysis::MissingModule> missing = lmp::analysis::MissingModules(model, db);
   for (const auto& m : missing) {
     lmp::agent::AnalyzeOptions a = base;
@@ -262,7 +303,7 @@ lmp::db::ModuleDb AnalyzeMissing(const Options& o, const lmp::model::Model& mode
     std::fprintf(stderr, "lmp: stored %s as %s in %s after %s\n", r.full_class_name.c_str(), r.key.c_str(),
                  a.db_file.c_str(), RoundsText(r.rounds).c_str());
   }
-  return missing.empty() ? std::move(db) : load();
+  return missing.empty() ? std::move(db) : LoadDbWithUserFile(o, base.db_file);
 }
 
 // ---- analyze ---------------------------------------------------------------
@@ -292,9 +333,13 @@ void SetupAnalyze(CLI::App& cmd, Options& o) {
   AddTableOptions(cmd, o);
   AddOutputOption(cmd, o);
   cmd.add_option("--analyze-missing", o.analyze_missing,
-                 "analyze classes the database lacks: agent (needs --agent and --db-file), or trace (not available yet)")
+                 "analyze classes the database lacks: agent (needs --agent and --db-file), or trace (needs "
+                 "--trace-config and --db-file)")
       ->check(CLI::IsMember({"agent", "trace"}));
   AddAgentOptions(cmd, o);
+  cmd.add_option("--trace-config", o.trace_config_dir,
+                 "--analyze-missing trace: the directory holding CLASS.json, a trace config per class");
+  AddTraceOptions(cmd, o);
 }
 
 int RunAnalyze(Options& o) {
@@ -548,6 +593,18 @@ void SetupModule(CLI::App& cmd, Options& o) {
                                "a composite's sub-layers: name[=class],... (their work is not counted here)");
   o.module_analyze->add_flag("--force", o.agent.force, "analyze even when the database has the class");
   AddAgentOptions(*o.module_analyze, o);
+  o.module_trace = cmd.add_subcommand("trace", "derive a module's entry from PyTorch traces and store it");
+  o.module_trace->add_option("CLASS", o.trace.class_name, "an importable torch.nn.Module class, e.g. torch.nn.GELU")
+      ->required();
+  o.module_trace->add_option("--config", o.trace.config_file,
+                             "lmp.trace-config/1 file: sizes, constructor arguments, inputs (docs/conventions.md)")
+      ->required();
+  o.module_trace->add_option("--sub-layers", o.sub_layers,
+                             "a composite's sub-modules, name,... or 'all' children (their work is not counted here)");
+  o.module_trace->add_flag("--force", o.trace.force, "trace even when the database has the class");
+  o.module_trace->add_option("--timeout", o.trace.timeout_s, "seconds; then the tracer is killed")->capture_default_str();
+  AddTraceOptions(*o.module_trace, o);
+  AddDbFileOption(*o.module_trace, o);
 }
 
 // module add | remove | import | analyze: the commands that write.
@@ -569,6 +626,22 @@ int RunModuleWrite(Options& o) {
     }
     Print(fmt::format("imported {} of {} entries into {}\n", r.converted.size(),
                       r.converted.size() + r.problems.size(), to));
+    return 0;
+  }
+  if (o.module_trace->parsed()) {
+    lmp::agent::TraceOptions t = o.trace;
+    t.db_file = UserDbFile(o);
+    for (const lmp::agent::SubLayer& s : lmp::agent::ParseSubLayers(o.sub_layers)) t.sub_layers.push_back(s.name);
+    const lmp::agent::TraceResult r = lmp::agent::TraceModule(t);
+    if (r.cached) {
+      Print(fmt::format("{} is already in the database ({}); not traced (--force traces it again)\n",
+                        r.full_class_name, r.found_in));
+    } else {
+      Print(fmt::format("stored {} as {} in {}: {} operation{}, formulas checked at a second set of sizes "
+                        "(torch {})\n",
+                        r.full_class_name, r.key, t.db_file, r.operations, r.operations == 1 ? "" : "s",
+                        r.torch_version));
+    }
     return 0;
   }
   if (o.module_analyze->parsed()) {
@@ -609,7 +682,7 @@ int RunModuleWrite(Options& o) {
 }
 
 int RunModule(Options& o) {
-  for (const CLI::App* sub : {o.module_add, o.module_remove, o.module_import, o.module_analyze}) {
+  for (const CLI::App* sub : {o.module_add, o.module_remove, o.module_import, o.module_analyze, o.module_trace}) {
     if (sub->parsed()) return RunModuleWrite(o);
   }
   const lmp::db::ModuleDb db = LoadDb(o);

@@ -33,9 +33,17 @@ from . import flops as flop_table
 class TensorInfo:
     shape: tuple
     dtype: str
-    itemsize: int
-    distinct_elements: int
+    itemsize: Any          # bytes per element (a symbol in derive.py)
+    distinct_dims: tuple   # the sizes of the dimensions with a nonzero stride
     is_param: bool
+    ndim: int = 0
+
+    @property
+    def distinct_elements(self):
+        n = 1
+        for d in self.distinct_dims:
+            n = n * d
+        return n
 
     @property
     def bytes(self):
@@ -69,12 +77,8 @@ class OpRecord:
         }
 
 
-def _distinct_elements(t):
-    n = 1
-    for size, stride in zip(t.shape, t.stride()):
-        if stride != 0:
-            n *= size
-    return n if t.dim() > 0 else 1
+def _distinct_dims(t):
+    return tuple(size for size, stride in zip(t.shape, t.stride()) if stride != 0)
 
 
 def _tensors(value):
@@ -132,7 +136,7 @@ class Counter(TorchDispatchMode):
 
     def _info(self, t):
         return TensorInfo(tuple(t.shape), str(t.dtype).replace("torch.", ""), t.element_size(),
-                          _distinct_elements(t), _storage_ptr(t) in self._param_ptrs)
+                          _distinct_dims(t), _storage_ptr(t) in self._param_ptrs, t.dim())
 
     def __torch_dispatch__(self, func, types, args=(), kwargs=None):
         kwargs = kwargs or {}
@@ -149,7 +153,7 @@ class Counter(TorchDispatchMode):
             outputs = outputs[:1]
         module, cls = self._stack[-1]
         rec = OpRecord(op, module, cls, inputs, outputs, tuple(args), dict(kwargs))
-        self._bytes(rec, name)
+        count_bytes(rec)
         try:
             rec.kind, rec.flops = flop_table.count(rec)
         except flop_table.UnknownOp:
@@ -157,40 +161,44 @@ class Counter(TorchDispatchMode):
         self.records.append(rec)
         return out
 
-    def _bytes(self, rec, name):
-        ins, outs = rec.inputs, rec.outputs
-        def add_read(t, n_bytes):
-            if t.is_param:
-                rec.reads_weights += n_bytes
-            else:
-                rec.reads_activations += n_bytes
-        if name in _GATHERS:
-            # embedding(weight, indices); the others take the source first.
-            source, indices = ins[0], ins[1:]
-            selected_elements = sum(o.distinct_elements for o in outs)
-            add_read(source, selected_elements * source.itemsize)
-            for t in indices:
-                add_read(t, t.bytes)
-            rec.writes = sum(o.bytes for o in outs)
-            return
-        if name == "copy_":
-            add_read(ins[1], ins[1].bytes)
-            rec.writes = ins[0].bytes
-            return
-        if name in ("fill_", "zero_"):
-            rec.writes = ins[0].bytes
-            return
-        if name in ("index_add_", "index_add"):
-            this, index, source = ins[0], ins[1], ins[2]
-            rows = source.distinct_elements * this.itemsize
-            add_read(this, rows)
-            add_read(index, index.bytes)
-            add_read(source, source.bytes)
-            rec.writes = rows if name == "index_add_" else outs[0].bytes
-            return
-        for t in ins:
+
+def count_bytes(rec):
+    """Sets rec's reads and writes from its inputs and outputs (the rules in
+    this module's docstring). Works on symbolic sizes too (derive.py)."""
+    name = rec.op.split(".")[1]
+    ins, outs = rec.inputs, rec.outputs
+    def add_read(t, n_bytes):
+        if t.is_param:
+            rec.reads_weights += n_bytes
+        else:
+            rec.reads_activations += n_bytes
+    if name in _GATHERS:
+        # embedding(weight, indices); the others take the source first.
+        source, indices = ins[0], ins[1:]
+        selected_elements = sum(o.distinct_elements for o in outs)
+        add_read(source, selected_elements * source.itemsize)
+        for t in indices:
             add_read(t, t.bytes)
         rec.writes = sum(o.bytes for o in outs)
+        return
+    if name == "copy_":
+        add_read(ins[1], ins[1].bytes)
+        rec.writes = ins[0].bytes
+        return
+    if name in ("fill_", "zero_"):
+        rec.writes = ins[0].bytes
+        return
+    if name in ("index_add_", "index_add"):
+        this, index, source = ins[0], ins[1], ins[2]
+        rows = source.distinct_elements * this.itemsize
+        add_read(this, rows)
+        add_read(index, index.bytes)
+        add_read(source, source.bytes)
+        rec.writes = rows if name == "index_add_" else outs[0].bytes
+        return
+    for t in ins:
+        add_read(t, t.bytes)
+    rec.writes = sum(o.bytes for o in outs)
 
 
 def trace(module: torch.nn.Module, *args: Any, **kwargs: Any) -> Counter:

@@ -178,3 +178,12 @@ def count(rec):
         raise UnknownOp(rec.op)
     kind, fn = entry
     return kind, int(fn(rec))
+
+
+def count_symbolic(rec):
+    """(kind, FLOPs) with the sizes as poly.Poly: the same rules, unrounded."""
+    entry = TABLE.get(base_name(rec.op))
+    if entry is None:
+        raise UnknownOp(rec.op)
+    kind, fn = entry
+    return kind, fn(rec)
