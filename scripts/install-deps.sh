@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages lmp builds with. Run as root (or via sudo).
 # With --test, also what only the tests need: Chromium, for the HTML report
-# test (tests/html_screenshot_test.sh).
+# test (tests/html_screenshot_test.sh), and PyTorch (python3-torch), for the
+# trace checks (tests/trace).
 set -euo pipefail
 packages=(g++ cmake make nlohmann-json3-dev libcli11-dev libfmt-dev libvalijson-dev
           libgtest-dev libgmock-dev libbenchmark-dev)
-if [ "${1:-}" = "--test" ]; then packages+=(chromium); fi
+if [ "${1:-}" = "--test" ]; then packages+=(chromium python3-torch); fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -106,6 +106,7 @@ std::vector<Layer> BuildDeepseek(std::string_view model_type, const ConfigReader
                                 {"num_experts", E},
                                 {"top_k", k},
                                 {"n_group", groups},
+                                {"topk_group", c.OptionalPositiveInt("topk_group") ? "{topk_group}" : groups},
                                 {"norm_topk_prob", norm_topk}}));
     } else {
       subs.push_back(linear("gate", "{hidden_size}", E, false, false));
@@ -118,9 +119,12 @@ std::vector<Layer> BuildDeepseek(std::string_view model_type, const ConfigReader
                               {"top_k", k}}));
     if (shared) subs.push_back(mlp("shared_experts", "{moe_intermediate_size} * {n_shared_experts}"));
     std::vector<std::pair<std::string, std::string>> params = {
-        {"num_tokens", tokens}, {"hidden_size", "{hidden_size}"}, {"top_k", k}, {"has_shared_experts", shared ? "1" : "0"}};
+        {"num_tokens", tokens},
+        {"hidden_size", "{hidden_size}"},
+        {"top_k", k},
+        {"has_shared_experts", shared ? "1" : "0"},
+        {"num_experts", E}};
     if (!v3) {
-      params.emplace_back("num_experts", E);
       params.emplace_back("n_group", groups);
       params.emplace_back("norm_topk_prob", norm_topk);
     }

@@ -1,0 +1,179 @@
+"""`lmp module trace` end to end, through the lmp binary.
+
+Derives entries for torch.nn.GELU, torch.nn.LayerNorm,
+torch.nn.MultiheadAttention and the reference blocks, and checks that the
+derived formulas agree with the hand-written entries wherever both exist,
+operation by operation, at sizes other than the ones traced (eager
+profile). Also: cache-first lookup, --force, and the errors.
+
+Usage: derive_test.py LMP_BINARY (LMP_PYTHON: a python with torch)
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+CONFIGS = os.path.join(HERE, "configs")
+LMP = None
+
+
+def lmp(*args, db=None, check=True):
+    env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "tests", "reference"))
+    cmd = [LMP] + list(args) + (["--db", db] if db and args[0] == "module" and args[1] == "eval" else [])
+    run = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    if check and run.returncode != 0:
+        raise AssertionError(f"{' '.join(cmd)}: exit {run.returncode}: {run.stderr}")
+    return run
+
+
+def figures(op):
+    return (op["flops"], op["reads"]["weights"], op["reads"]["activations"] + op["reads"]["kv_cache"],
+            op["writes"]["activations"] + op["writes"]["kv_cache"])
+
+
+def evaluate(name, params, db=None):
+    out = lmp("module", "eval", name, "--profile", "eager", "--format", "json",
+              *[f"{k}={v}" for k, v in params.items()], db=db).stdout
+    doc = json.loads(out)
+    return doc, [figures(op) for op in doc["operations"] if any(figures(op))]
+
+
+class DeriveTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.db = os.path.join(cls.tmp.name, "traced.json")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def trace(self, cls, config, *extra):
+        run = lmp("module", "trace", cls, "--config", os.path.join(CONFIGS, config), "--db-file", self.db,
+                  "--force", *extra)
+        self.assertIn("formulas checked at a second set of sizes", run.stdout)
+        return run
+
+    def assert_agree(self, derived, derived_params, written, written_params):
+        doc_d, ops_d = evaluate(derived, derived_params, db=self.db)
+        doc_w, ops_w = evaluate(written, written_params)
+        self.assertEqual(ops_d, ops_w, f"{derived} {derived_params} vs {written} {written_params}")
+        self.assertEqual(doc_d["parameters"], doc_w["parameters"])
+        self.assertGreater(len(ops_d), 0)
+
+    def test_gelu_agrees_with_torch_gelu(self):
+        self.trace("torch.nn.GELU", "gelu.json")
+        for b, s, w in ((2, 3, 5), (4, 1, 64), (3, 7, 10)):
+            self.assert_agree("torch.nn.GELU", dict(batch_size=b, seq_len=s, width=w),
+                              "torch_GELU", dict(num_elements=b * s * w))
+
+    def test_layer_norm_agrees_with_torch_layer_norm(self):
+        self.trace("torch.nn.LayerNorm", "layer_norm.json")
+        for b, s, h in ((2, 3, 8), (5, 1, 64), (3, 9, 10)):
+            self.assert_agree("torch.nn.LayerNorm", dict(batch_size=b, seq_len=s, hidden_size=h),
+                              "torch_LayerNorm", dict(num_tokens=b * s, hidden_size=h))
+
+    def test_multihead_attention_matches_hand_derived_figures(self):
+        self.trace("torch.nn.MultiheadAttention", "multihead_attention.json")
+        b, s, k, h, d = 2, 3, 5, 4, 8
+        e = h * d
+        doc, _ = evaluate("torch.nn.MultiheadAttention",
+                          dict(batch_size=b, seq_len=s, kv_len=k, num_heads=h, head_dim=d), db=self.db)
+        # in_proj (3E^2 + 3E) and out_proj (E^2 + E).
+        self.assertEqual(doc["parameters"], 4 * e * e + 4 * e)
+        ops = {op["op"]: op for op in doc["operations"]}
+        # q projection: a GEMM [B*S, E] x [E, E]; k and v over kv_len rows.
+        self.assertEqual(ops["mm"]["flops"], 2 * b * s * e * e)
+        self.assertEqual(ops["mm_2"]["flops"], 2 * b * k * e * e)
+        # scores and values: 2 * B*H * S * kv_len * D each; softmax 5 per score.
+        self.assertEqual(ops["bmm"]["flops"], 2 * b * h * s * k * d)
+        self.assertEqual(ops["bmm_2"]["flops"], 2 * b * h * s * k * d)
+        self.assertEqual(ops["softmax"]["flops"], 5 * b * h * s * k)
+        # out_proj with its bias in the GEMM: 2*M*N*K + M*N.
+        self.assertEqual(ops["addmm"]["flops"], 2 * b * s * e * e + b * s * e)
+        self.assertEqual(ops["addmm"]["reads"]["weights"], (e * e + e) * 2)
+
+    def test_llama_decoder_layer_agrees(self):
+        self.trace("llama.LlamaDecoderLayer", "llama_decoder_layer.json", "--sub-layers", "all")
+        for b, s, h in ((2, 3, 8), (3, 5, 12), (4, 2, 6)):
+            self.assert_agree("llama.LlamaDecoderLayer",
+                              dict(batch_size=b, seq_len=s, hidden_size=h, num_kv_heads=2, groups=2, head_dim=4,
+                                   intermediate_size=10),
+                              "transformers_LlamaDecoderLayer", dict(num_tokens=b * s, hidden_size=h))
+
+    def test_llama_attention_agrees_with_the_eager_profile(self):
+        self.trace("llama.LlamaAttention", "llama_attention.json", "--sub-layers", "q_proj,k_proj,v_proj,o_proj")
+        # The traced sizes have q_len > 1 and grouped heads, so the derived
+        # entry is that case's: compare there.
+        for b, s, kv, g, d in ((2, 3, 2, 2, 4), (3, 5, 1, 4, 6), (2, 7, 3, 3, 8)):
+            self.assert_agree("llama.LlamaAttention",
+                              dict(batch_size=b, seq_len=s, hidden_size=16, num_kv_heads=kv, groups=g, head_dim=d),
+                              "transformers_LlamaAttention",
+                              dict(batch_size=b, seq_len=s, kv_len=s, num_heads=kv * g, num_kv_heads=kv, head_dim=d))
+
+    def test_gpt2_block_agrees(self):
+        self.trace("gpt2.GPT2Block", "gpt2_block.json", "--sub-layers", "all")
+        for b, s, h, d in ((2, 3, 4, 8), (3, 1, 2, 6), (2, 5, 3, 4)):
+            self.assert_agree("gpt2.GPT2Block",
+                              dict(batch_size=b, seq_len=s, num_heads=h, head_dim=d, intermediate_size=4 * h * d),
+                              "transformers_GPT2Block", dict(num_tokens=b * s, hidden_size=h * d))
+
+    def test_mixtral_block_is_refused_because_routing_is_data(self):
+        run = lmp("module", "trace", "mixtral.MixtralSparseMoeBlock", "--config",
+                  os.path.join(CONFIGS, "mixtral_moe_block.json"), "--sub-layers", "gate,experts",
+                  "--db-file", self.db, "--force", check=False)
+        self.assertEqual(run.returncode, 2)
+        self.assertEqual(len(run.stderr.strip().splitlines()), 1, run.stderr)
+        self.assertIn("the op count depends on the data", run.stderr)
+
+    def test_cache_first_runs_no_python(self):
+        db = os.path.join(self.tmp.name, "cache.json")
+        run = lmp("module", "trace", "torch.nn.GELU", "--config", os.path.join(CONFIGS, "gelu.json"),
+                  "--db-file", db, "--python", "/bin/false")
+        self.assertIn("is already in the database (<embedded>/modules/torch.json); not traced", run.stdout)
+        self.assertFalse(os.path.exists(db))
+        run = lmp("module", "trace", "torch.nn.GELU", "--config", os.path.join(CONFIGS, "gelu.json"),
+                  "--db-file", db, "--python", "/bin/false", "--force", check=False)
+        self.assertEqual(run.returncode, 2)
+        self.assertIn("/bin/false could not run the tracer (exit 1)", run.stderr)
+
+    def test_stored_entry_has_provenance(self):
+        self.trace("torch.nn.GELU", "gelu.json")
+        with open(self.db) as f:
+            entry = json.load(f)["modules"]["torch_GELU"]
+        p = entry["provenance"]
+        self.assertEqual(p["author"], "lmp module trace")
+        self.assertEqual(p["sizes"][0], {"batch_size": 11, "seq_len": 13, "width": 17})
+        self.assertEqual(p["sizes"][1], {"batch_size": 19, "seq_len": 23, "width": 29})
+        self.assertIn("torch", p)
+
+    def test_errors_are_one_line_with_exit_2(self):
+        bad = os.path.join(self.tmp.name, "bad.json")
+        with open(bad, "w") as f:
+            f.write('{"schema": "lmp.trace-config/1",\n "sizes": {,}}')
+        cases = [
+            (["torch.nn.GELU", "--config", bad], f"lmp: error: {bad}:2:12: invalid JSON: Expecting property name "
+                                                  "enclosed in double quotes"),
+            (["torch.nn.NoSuchThing", "--config", os.path.join(CONFIGS, "gelu.json")],
+             "lmp: error: torch.nn.NoSuchThing: torch.nn has no torch.nn.Module class NoSuchThing"),
+            (["torch.nn.LayerNorm", "--config", os.path.join(CONFIGS, "gelu.json")],
+             "lmp: error: LayerNorm(**{}) failed: TypeError: LayerNorm.__init__() missing 1 required positional argument: "
+             "'normalized_shape'; check /init"),
+            (["llama.LlamaDecoderLayer", "--config", os.path.join(CONFIGS, "llama_decoder_layer.json"),
+              "--sub-layers", "mlpp"],
+             "lmp: error: --sub-layers: LlamaDecoderLayer has no sub-module 'mlpp'; its children are self_attn, "
+             "mlp, input_layernorm, post_attention_layernorm"),
+        ]
+        for args, message in cases:
+            run = lmp("module", "trace", *args, "--db-file", self.db, "--force", check=False)
+            self.assertEqual(run.returncode, 2, run.stderr)
+            self.assertEqual(run.stderr.strip(), message)
+
+
+if __name__ == "__main__":
+    LMP = os.path.abspath(sys.argv.pop(1))
+    unittest.main()
