@@ -168,7 +168,9 @@ def _input(spec, values, dtype, where):
         return tuple(_input(s, values, dtype, f"{where}/tuple/{k}") for k, s in enumerate(spec["tuple"]))
     if "none" in spec:
         return None
-    raise DeriveError(f"{where}: unknown input kind; use randn, randint, positions, causal_mask, tuple or none")
+    if "bool" in spec:
+        return bool(spec["bool"])
+    raise DeriveError(f"{where}: unknown input kind; use randn, randint, positions, causal_mask, tuple, bool or none")
 
 
 def import_class(name):
