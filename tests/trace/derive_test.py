@@ -151,6 +151,29 @@ class DeriveTest(unittest.TestCase):
         self.assertEqual(p["sizes"][1], {"batch_size": 19, "seq_len": 23, "width": 29})
         self.assertIn("torch", p)
 
+    def test_analyze_missing_trace_stores_and_continues(self):
+        configs = os.path.join(self.tmp.name, "configs")
+        os.makedirs(configs, exist_ok=True)
+        with open(os.path.join(CONFIGS, "gelu.json")) as f, open(os.path.join(configs, "torch.nn.Tanh.json"), "w") as g:
+            g.write(f.read())
+        model = os.path.join(self.tmp.name, "tanh_model.json")
+        with open(model, "w") as f:
+            json.dump({"model_id": "test/tanh", "config": {"hidden_size": 64}, "layers": [
+                {"name": "act", "class": "torch.nn.Tanh",
+                 "parameters": {"batch_size": "{batch_size}", "seq_len": "{seq_len}", "width": "{hidden_size}"}}]}, f)
+        db = os.path.join(self.tmp.name, "missing.json")
+        run = lmp("analyze", model, "--seq", "4", "--batch", "3", "--stage", "prefill", "--format", "csv",
+                  "--analyze-missing", "trace", "--trace-config", configs, "--db-file", db)
+        self.assertTrue(run.stderr.startswith("lmp: torch.nn.Tanh is not in the database; tracing it\n"), run.stderr)
+        # tanh: 1 FLOP per element, 3 * 4 * 64 elements of 2 bytes in and out.
+        self.assertIn(",act,tanh,", run.stdout.replace('"', ""))
+        row = [line for line in run.stdout.splitlines() if "tanh" in line][0]
+        self.assertIn(",768,0,1536,0,1536,0", row.replace('"', ""))
+        # The second run finds it in the database and traces nothing.
+        run = lmp("analyze", model, "--seq", "4", "--stage", "prefill", "--analyze-missing", "trace",
+                  "--trace-config", configs, "--db-file", db, "--python", "/bin/false")
+        self.assertNotIn("tracing", run.stderr)
+
     def test_errors_are_one_line_with_exit_2(self):
         bad = os.path.join(self.tmp.name, "bad.json")
         with open(bad, "w") as f:
