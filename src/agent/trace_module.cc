@@ -142,12 +142,14 @@ TraceResult TraceModule(const TraceOptions& o) {
     check.AddText(run.out, source);
     check.Check();
   }
-  const auto& [key, entry] = *doc["modules"].items().begin();
-  r.key = key;
+  const Json& modules = doc["modules"];
+  const auto first = modules.begin();
+  const Json& entry = first.value();
+  r.key = first.key();
   r.full_class_name = entry["full_class_name"].get<std::string>();
   r.operations = entry["operations"].size();
   r.torch_version = entry["provenance"]["torch"].get<std::string>();
-  db::AddEntries(o.db_file, doc["modules"]);
+  db::AddEntries(o.db_file, modules);
   return r;
 }
 
