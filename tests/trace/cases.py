@@ -1,4 +1,5 @@
-"""The case type of the cross-check (crosscheck.py) and its exclusions."""
+"""The case type of the cross-check (crosscheck.py), its exclusions, and the
+shape sets and inputs the family case files share."""
 import dataclasses
 from typing import Callable, List, Optional, Tuple
 
@@ -37,3 +38,26 @@ SHAPES = [
     ("B3 S7 MHA", dict(B=3, S=7, hidden=20, H=5, Hkv=5, D=4, I=18, V=13, E=5, K=2)),
     ("B2 S1 decode-size", dict(B=2, S=1, hidden=16, H=6, Hkv=2, D=6, I=10, V=9, E=6, K=3)),
 ]
+
+
+def width(s):
+    """heads * head_dim: the model width of families that tie them (GPT-2, OPT, NeoX, Falcon)."""
+    return s["H"] * s["D"]
+
+
+def tokens(s):
+    return dict(num_tokens=s["B"] * s["S"])
+
+
+def mask(s):
+    """The [B, 1, S, S] additive causal mask transformers builds for eager attention."""
+    import torch
+    import llama
+    return llama.causal_mask(s["B"], s["S"], s["S"], torch.bfloat16)
+
+
+def positions(s):
+    """[B, S] position ids, one row per sequence, as generate() derives them
+    from the attention mask (a [1, S] row would make RoPE's tables batch 1)."""
+    import torch
+    return torch.arange(s["S"])[None].repeat(s["B"], 1)

@@ -4,28 +4,11 @@ Falcon's width is num_heads * head_dim; the attention is multi-query
 import torch
 
 import falcon
-import llama
-from cases import Case, SHAPES
-
-
-def width(s):
-    return s["H"] * s["D"]
-
-
-def tokens(s):
-    return dict(num_tokens=s["B"] * s["S"])
+from cases import Case, SHAPES, mask, positions, tokens, width
 
 
 def hidden(s, w=None):
     return torch.randn(s["B"], s["S"], w or width(s)).bfloat16()
-
-
-def mask(s):
-    return llama.causal_mask(s["B"], s["S"], s["S"], torch.bfloat16)
-
-
-def positions(s):
-    return torch.arange(s["S"])[None].repeat(s["B"], 1)
 
 
 def position_embeddings(s):

@@ -3,24 +3,11 @@ tests/reference/gpt2.py). GPT-2's width is num_heads * head_dim."""
 import torch
 
 import gpt2
-import llama
-from cases import Case, SHAPES
-
-
-def width(s):
-    return s["H"] * s["D"]
-
-
-def tokens(s):
-    return dict(num_tokens=s["B"] * s["S"])
+from cases import Case, SHAPES, mask, tokens, width
 
 
 def hidden(s, w=None):
     return torch.randn(s["B"], s["S"], w or width(s)).bfloat16()
-
-
-def mask(s):
-    return llama.causal_mask(s["B"], s["S"], s["S"], torch.bfloat16)
 
 
 def conv1d(s):

@@ -5,32 +5,15 @@ GPT-NeoX's width is num_heads * head_dim; the rotary width is partial
 import torch
 
 import gpt_neox
-import llama
-from cases import Case, SHAPES
-
-
-def width(s):
-    return s["H"] * s["D"]
+from cases import Case, SHAPES, mask, positions, tokens, width
 
 
 def rotary_dim(s):
     return s["D"] if s["S"] == 1 else s["D"] - 2
 
 
-def tokens(s):
-    return dict(num_tokens=s["B"] * s["S"])
-
-
 def hidden(s):
     return torch.randn(s["B"], s["S"], width(s)).bfloat16()
-
-
-def mask(s):
-    return llama.causal_mask(s["B"], s["S"], s["S"], torch.bfloat16)
-
-
-def positions(s):
-    return torch.arange(s["S"])[None].repeat(s["B"], 1)
 
 
 def position_embeddings(s):

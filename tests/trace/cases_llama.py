@@ -2,22 +2,12 @@
 import torch
 
 import llama
-from cases import Case, SHAPES
-
-
-def tokens(s):
-    return dict(num_tokens=s["B"] * s["S"])
+from cases import Case, SHAPES, mask, positions, tokens
 
 
 def attention_params(s):
     return dict(batch_size=s["B"], seq_len=s["S"], kv_len=s["S"], num_heads=s["H"],
                 num_kv_heads=s["Hkv"], head_dim=s["D"])
-
-
-def positions(s):
-    # [B, S] position ids, one row per sequence, as generate() derives them
-    # from the attention mask (a [1, S] row would make RoPE's tables batch 1).
-    return torch.arange(s["S"])[None].repeat(s["B"], 1)
 
 
 def hidden(s):
@@ -27,10 +17,6 @@ def hidden(s):
 def position_embeddings(s):
     rotary = llama.LlamaRotaryEmbedding(s["D"])
     return rotary(hidden(s), positions(s))
-
-
-def mask(s):
-    return llama.causal_mask(s["B"], s["S"], s["S"], torch.bfloat16)
 
 
 def rms_norm(s):

@@ -38,7 +38,7 @@ sys.path[:0] = [os.path.join(ROOT, "tools", "trace"), os.path.join(ROOT, "tests"
 
 import torch  # noqa: E402
 import lmp_trace  # noqa: E402
-from cases import Case, EXCLUDED  # noqa: E402,F401
+from cases import EXCLUDED  # noqa: E402
 
 PROFILES = ("fused", "flash", "eager")
 

@@ -341,7 +341,7 @@ def derive(class_name, config_path, init_overrides=(), sub_layers=()):
     key = re.sub(r"[^A-Za-z0-9_]", "_", full.split(".")[0] + "_" + full.rpartition(".")[2])
     entry = {
         "full_class_name": full,
-        "description": (f"Derived by lmp module trace: one operation per aten kernel of the forward"
+        "description": ("Derived by lmp module trace: one operation per aten kernel of the forward"
                         + (f", without the sub-layers {', '.join(subs)}" if subs else "")
                         + ". Weights of 2 or more dimensions are {w_bytes} per element; vectors (biases, norm"
                           " scales) and activations {a_bytes}."),

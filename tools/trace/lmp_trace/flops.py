@@ -11,7 +11,6 @@ free: its bytes are counted.
 An op missing from every table is *unknown*: count() raises UnknownOp, and
 the counter reports it. It is never counted as 0.
 """
-import math
 
 # Views and metadata: no kernel runs, no bytes move. Counted neither in FLOPs
 # nor in bytes, and left out of the trace.
