@@ -1,6 +1,5 @@
 #include "agent/analyze_module.h"
 
-#include <sys/stat.h>
 
 #include <cmath>
 #include <cstdio>
@@ -58,11 +57,6 @@ void CheckOptions(const AnalyzeOptions& o) {
   if (!(o.timeout_s > 0) || !std::isfinite(o.timeout_s)) throw Error("", "--timeout", "must be a positive number of seconds");
 }
 
-bool FileExists(const std::string& path) {
-  struct stat st;
-  return ::stat(path.c_str(), &st) == 0;
-}
-
 }  // namespace
 
 std::string DefaultDiagnosticsFile(const std::string& db_file) { return db_file + ".diagnostics.jsonl"; }
@@ -73,7 +67,7 @@ AnalyzeResult AnalyzeModule(const AnalyzeOptions& o) {
   result.diagnostics_file = o.diagnostics_file.empty() ? DefaultDiagnosticsFile(o.db_file) : o.diagnostics_file;
   if (!o.force) {
     db::ModuleDb db = db::ModuleDb::Embedded();
-    if (FileExists(o.db_file)) db.AddFile(o.db_file);
+    db::AddIfExists(db, o.db_file);
     if (const db::Lookup found = db.Find(o.class_name); found.module) {
       result.cached = true;
       result.found_in = found.module->file;

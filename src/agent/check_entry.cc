@@ -1,11 +1,11 @@
 #include "agent/check_entry.h"
 
-#include <sys/stat.h>
 
 #include <functional>
 #include <utility>
 
 #include "analysis/module_eval.h"
+#include "db/db_store.h"
 #include "db/module_db.h"
 #include "formula/ast.h"
 #include "util/error.h"
@@ -21,14 +21,9 @@ std::string ShortName(const std::string& full) {
 
 std::string ErrorText(const Error& e) { return e.detail().empty() ? e.Line() : e.Line() + "\n" + e.detail(); }
 
-bool FileExists(const std::string& path) {
-  struct stat st;
-  return !path.empty() && ::stat(path.c_str(), &st) == 0;
-}
-
 db::ModuleDb BaseDb(const std::string& db_file) {
   db::ModuleDb db = db::ModuleDb::Embedded();
-  if (FileExists(db_file)) db.AddFile(db_file);
+  db::AddIfExists(db, db_file);
   return db;
 }
 

@@ -56,15 +56,11 @@ class PackageDir {
       files_.push_back(path);
     }
   }
+  // The tracer runs with PYTHONDONTWRITEBYTECODE, so the files written here
+  // are all there is to remove.
   ~PackageDir() {
     for (const std::string& f : files_) std::remove(f.c_str());
-    for (auto it = dirs_.rbegin(); it != dirs_.rend(); ++it) {
-      // Python leaves its bytecode cache beside the sources.
-      const std::string cache = *it + "/__pycache__";
-      std::string cmd = "rm -rf " + ShellQuote(cache);
-      if (std::system(cmd.c_str()) != 0) continue;
-      rmdir(it->c_str());
-    }
+    for (auto it = dirs_.rbegin(); it != dirs_.rend(); ++it) rmdir(it->c_str());
     rmdir(root_.c_str());
   }
   PackageDir(const PackageDir&) = delete;
@@ -80,17 +76,14 @@ class PackageDir {
 std::string LastLine(const std::string& text) {
   size_t end = text.find_last_not_of("\n\r ");
   if (end == std::string::npos) return "";
-  size_t start = text.rfind('\n', end);
-  return text.substr(start == std::string::npos ? 0 : start + 1, end - (start == std::string::npos ? 0 : start + 1) + 1);
+  const size_t newline = text.rfind('\n', end);
+  const size_t start = newline == std::string::npos ? 0 : newline + 1;
+  return text.substr(start, end + 1 - start);
 }
 
 db::ModuleDb DatabaseWith(const std::string& db_file) {
   db::ModuleDb db = db::ModuleDb::Embedded();
-  if (std::FILE* f = std::fopen(db_file.c_str(), "r")) {
-    std::fclose(f);
-    db.AddFile(db_file);
-    db.Check();
-  }
+  if (db::AddIfExists(db, db_file)) db.Check();
   return db;
 }
 
@@ -115,8 +108,9 @@ TraceResult TraceModule(const TraceOptions& o) {
     python = env && *env ? env : "python3";
   }
   const PackageDir package;
-  std::string cmd = "PYTHONPATH=" + ShellQuote(package.root()) + "${PYTHONPATH:+:$PYTHONPATH} " + ShellQuote(python) +
-                    " -m lmp_trace derive " + ShellQuote(o.class_name) + " --config " + ShellQuote(o.config_file);
+  std::string cmd = "PYTHONDONTWRITEBYTECODE=1 PYTHONPATH=" + ShellQuote(package.root()) +
+                    "${PYTHONPATH:+:$PYTHONPATH} " + ShellQuote(python) + " -m lmp_trace derive " +
+                    ShellQuote(o.class_name) + " --config " + ShellQuote(o.config_file);
   for (const std::string& i : o.init) cmd += " --init " + ShellQuote(i);
   std::string subs;
   for (const std::string& s : o.sub_layers) subs += (subs.empty() ? "" : ",") + s;
@@ -131,7 +125,8 @@ TraceResult TraceModule(const TraceOptions& o) {
     constexpr std::string_view kPrefix = "lmp_trace: error: ";
     if (run.exit_code == 2 && line.rfind(kPrefix, 0) == 0) throw Error("", "", line.substr(kPrefix.size()));
     throw Error("", "--python",
-                python + " could not run the tracer (exit " + std::to_string(run.exit_code) + "): " + line +
+                python + " could not run the tracer (exit " + std::to_string(run.exit_code) +
+                    "): " + (line.empty() ? "no message" : line) +
                     "; it needs PyTorch (Debian: apt-get install python3-torch); choose the interpreter with "
                     "--python or LMP_PYTHON");
   }

@@ -120,7 +120,8 @@ void AddComputeOption(CLI::App& cmd, Options& o) {
 // How attention runs: the execution profile and the SRAM its tiles fit in
 // (docs/flash.md).
 void AddProfileOptions(CLI::App& cmd, Options& o) {
-  cmd.add_option("--profile", o.scenario.profile, "execution profile: fused, flash (FlashAttention) or eager (each PyTorch kernel, docs/conventions.md)")
+  cmd.add_option("--profile", o.scenario.profile,
+                 "execution profile: fused, flash (FlashAttention) or eager (each PyTorch kernel, docs/conventions.md)")
       ->capture_default_str();
   o.sram_options.push_back(cmd.add_option(
       "--sram-bytes", o.scenario.sram_bytes,
@@ -248,11 +249,7 @@ std::string RoundsText(int n) { return std::to_string(n) + (n == 1 ? " round" : 
 // The database with `db_file` layered on, when it exists.
 lmp::db::ModuleDb LoadDbWithUserFile(const Options& o, const std::string& db_file) {
   lmp::db::ModuleDb db = LoadDb(o);
-  if (std::FILE* f = std::fopen(db_file.c_str(), "r")) {
-    std::fclose(f);
-    db.AddFile(db_file);
-    db.Check();
-  }
+  if (lmp::db::AddIfExists(db, db_file)) db.Check();
   return db;
 }
 
@@ -602,7 +599,8 @@ void SetupModule(CLI::App& cmd, Options& o) {
   o.module_trace->add_option("--sub-layers", o.sub_layers,
                              "a composite's sub-modules, name,... or 'all' children (their work is not counted here)");
   o.module_trace->add_flag("--force", o.trace.force, "trace even when the database has the class");
-  o.module_trace->add_option("--timeout", o.trace.timeout_s, "seconds; then the tracer is killed")->capture_default_str();
+  o.module_trace->add_option("--timeout", o.trace.timeout_s, "seconds; then the tracer is killed")
+      ->capture_default_str();
   AddTraceOptions(*o.module_trace, o);
   AddDbFileOption(*o.module_trace, o);
 }
@@ -667,10 +665,7 @@ int RunModuleWrite(Options& o) {
   // database, so that faults name FILE; AddEntries checks the result again.
   {
     lmp::db::ModuleDb check = lmp::db::ModuleDb::Embedded();
-    if (std::FILE* f = std::fopen(db_file.c_str(), "r")) {
-      std::fclose(f);
-      check.AddFile(db_file);
-    }
+    lmp::db::AddIfExists(check, db_file);
     check.AddFile(o.in_file);
     check.Check();
   }

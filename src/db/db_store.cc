@@ -182,4 +182,11 @@ void RemoveEntry(const std::string& path, const std::string& name) {
   });
 }
 
+bool AddIfExists(ModuleDb& db, const std::string& path) {
+  struct stat st;
+  if (path.empty() || ::stat(path.c_str(), &st) != 0) return false;
+  db.AddFile(path);
+  return true;
+}
+
 }  // namespace lmp::db

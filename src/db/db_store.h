@@ -9,6 +9,8 @@
 
 namespace lmp::db {
 
+class ModuleDb;
+
 // A user module database (lmp.module-db/1) changed only through this file.
 // Every change is:
 //   1. an exclusive flock on the sibling file "DB.lock", so that concurrent
@@ -49,6 +51,11 @@ void RemoveEntry(const std::string& path, const std::string& name);
 
 // An empty lmp.module-db/1 document.
 Json EmptyDb();
+
+// Layers the user database at `path` over `db` when the file exists (a user
+// database that was never written is empty, not an error). Returns whether
+// it did; the caller checks the result (ModuleDb::Check) when it needs to.
+bool AddIfExists(ModuleDb& db, const std::string& path);
 
 }  // namespace lmp::db
 

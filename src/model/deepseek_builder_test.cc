@@ -29,6 +29,7 @@ int64_t Parameters(const Json& config) { return analysis::Evaluator(PlanOf(confi
 
 analysis::StageResult Decode(const Plan& plan, int64_t batch, int64_t kv_len) {
   Scenario s;
+  s.profile = plan.profile;
   s.stages = {Stage::kDecode};
   s.batch_size = batch;
   s.decode_kv_len = kv_len;
@@ -178,6 +179,18 @@ TEST(DeepseekBuilderTest, V3MoeDecodeWeightReadsGrowWithBatch) {
     EXPECT_EQ(Op(plan, r, block + ".shared_experts.gate_proj", "linear")[db::kReadsWeights], one);
     EXPECT_EQ(Op(plan, r, block + ".gate", "router_linear")[db::kFlops], t * 2LL * 7168 * 256);
   }
+}
+
+// The eager MoE block's one-hot expert mask is [T * k, E] int64, and the
+// router keeps topk_group of n_group groups: the builder passes both from
+// the config (n_routed_experts 256, num_experts_per_tok 8, topk_group 4).
+TEST(DeepseekBuilderTest, V3EagerRoutingTakesExpertsAndGroupsFromTheConfig) {
+  const Plan plan = PlanOf(EmbeddedConfig("deepseek-ai--DeepSeek-V3"), "eager");
+  const std::string block = "model.moe_layers.mlp";
+  const auto r = Decode(plan, 3, 100);
+  EXPECT_EQ(Op(plan, r, block, "one_hot_zeros")[db::kWritesActivations], 3 * 8 * 256 * 8);
+  // The 4 kept groups per token: fp32 values and int64 indices.
+  EXPECT_EQ(Op(plan, r, block + ".gate", "group_topk")[db::kWritesActivations], 3 * 4 * (4 + 8));
 }
 
 TEST(DeepseekBuilderTest, ConfigErrors) {

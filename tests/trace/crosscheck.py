@@ -38,6 +38,7 @@ sys.path[:0] = [os.path.join(ROOT, "tools", "trace"), os.path.join(ROOT, "tests"
 
 import torch  # noqa: E402
 import lmp_trace  # noqa: E402
+from lmp_trace import flops as flop_table  # noqa: E402
 from cases import EXCLUDED  # noqa: E402
 
 PROFILES = ("fused", "flash", "eager")
@@ -104,20 +105,12 @@ def matmul_flops_lmp(ops):
     return sum(op["flops"] for op in ops if op["kind"] == "matmul"), has_kernel
 
 
-def sdpa_matmul_flops(rec):
-    q, k = rec.inputs[0].shape, rec.inputs[1].shape
-    batch = 1
-    for d in q[:-2]:
-        batch *= d
-    return 4 * batch * q[-2] * k[-2] * q[-1]
-
-
 def matmul_flops_trace(records, lmp_has_kernel):
     if lmp_has_kernel:
         return sum(r.flops for r in records if r.kind == "matmul"
                    and r.op not in ("aten.bmm", "aten.baddbmm"))
     return (sum(r.flops for r in records if r.kind == "matmul")
-            + sum(sdpa_matmul_flops(r) for r in records if r.kind == "attention"))
+            + sum(flop_table.sdpa_matmul_flops(r) for r in records if r.kind == "attention"))
 
 
 def run_case(lmp, case, verbose, out):

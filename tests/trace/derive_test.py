@@ -173,6 +173,15 @@ class DeriveTest(unittest.TestCase):
         run = lmp("analyze", model, "--seq", "4", "--stage", "prefill", "--analyze-missing", "trace",
                   "--trace-config", configs, "--db-file", db, "--python", "/bin/false")
         self.assertNotIn("tracing", run.stderr)
+        # A class with no config in --trace-config is an input error.
+        empty = os.path.join(self.tmp.name, "no_configs")
+        os.makedirs(empty, exist_ok=True)
+        run = lmp("analyze", model, "--analyze-missing", "trace", "--trace-config", empty,
+                  "--db-file", os.path.join(self.tmp.name, "other.json"), check=False)
+        self.assertEqual(run.returncode, 2)
+        self.assertEqual(run.stderr.strip(), f"lmp: error: {empty}/torch.nn.Tanh.json: no trace config for "
+                                             "torch.nn.Tanh (used at /layers/0); write one "
+                                             "(docs/conventions.md#trace-configs)")
 
     def test_errors_are_one_line_with_exit_2(self):
         bad = os.path.join(self.tmp.name, "bad.json")
