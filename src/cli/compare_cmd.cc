@@ -23,7 +23,9 @@ void SetupCompare(CLI::App& cmd, CompareOptions& o) {
   cmd.add_option("--kv-bits", s.kv_bits, "bits per KV-cache element")->capture_default_str();
   cmd.add_option("--w-group-size", s.w_group_size, "weights per quantization group (0: none)")->capture_default_str();
   cmd.add_option("--compute", s.compute, "matmul precision: auto, fp16, bf16, fp8, int8, ...")->capture_default_str();
-  cmd.add_option("--profile", s.profile, "execution profile: fused, flash (FlashAttention) or eager (each PyTorch kernel, docs/conventions.md)")->capture_default_str();
+  cmd.add_option("--profile", s.profile,
+                 "execution profile: fused, flash (FlashAttention) or eager (each PyTorch kernel, docs/conventions.md)")
+      ->capture_default_str();
   cmd.add_option("--sram-bytes", s.sram_bytes, "on-chip SRAM per attention block (default: the device's)")
       ->check(CLI::PositiveNumber);
   AddFileOptions(cmd, o.db_files, o.hardware_files);
