@@ -1,10 +1,10 @@
 """`lmp module trace` end to end, through the lmp binary.
 
 Derives entries for torch.nn.GELU, torch.nn.LayerNorm,
-torch.nn.MultiheadAttention and the reference blocks, and checks that the
-derived formulas agree with the hand-written entries wherever both exist,
-operation by operation, at sizes other than the ones traced (eager
-profile). Also: cache-first lookup, --force, and the errors.
+torch.nn.MultiheadAttention and the reference blocks (the Mixtral block with
+its expert loop folded), and checks that the derived formulas agree with the
+hand-written entries wherever both exist, operation by operation, at sizes
+other than the ones traced (eager profile). Also: cache-first lookup, --force, and the errors.
 
 Usage: derive_test.py LMP_BINARY (LMP_PYTHON: a python with torch)
 """
@@ -122,13 +122,54 @@ class DeriveTest(unittest.TestCase):
                               dict(batch_size=b, seq_len=s, num_heads=h, head_dim=d, intermediate_size=4 * h * d),
                               "transformers_GPT2Block", dict(num_tokens=b * s, hidden_size=h * d))
 
-    def test_mixtral_block_is_refused_because_routing_is_data(self):
+    def mixtral_sizes(self):
+        # (batch, seq, hidden, intermediate, top_k, experts): tokens * top_k
+        # >= experts, as in a step that hits every expert.
+        return ((2, 3, 8, 10, 2, 4), (3, 5, 12, 6, 3, 7), (2, 2, 6, 4, 1, 3))
+
+    def test_mixtral_block_agrees_with_every_expert_hit(self):
+        # The expert loop folds into one operation per body position,
+        # summed over the experts; it equals the hand-written entry where
+        # the routing hits every expert.
+        self.trace("mixtral.MixtralSparseMoeBlock", "mixtral_moe_block.json", "--sub-layers", "gate,experts")
+        for b, s, h, i, k, e in self.mixtral_sizes():
+            self.assert_agree("mixtral.MixtralSparseMoeBlock",
+                              dict(batch_size=b, seq_len=s, hidden_size=h, intermediate_size=i, top_k=k,
+                                   num_experts=e),
+                              "transformers_MixtralSparseMoeBlock",
+                              dict(num_tokens=b * s, hidden_size=h, num_experts=e, top_k=k, experts_touched=e))
+
+    def test_mixtral_block_with_its_experts_inline(self):
+        # Experts not a sub-layer: their kernels sit in the loop body, the
+        # weights read once per expert, and the parameters count E times.
+        self.trace("mixtral.MixtralSparseMoeBlock", "mixtral_moe_block.json", "--sub-layers", "gate")
+        for b, s, h, i, k, e in self.mixtral_sizes():
+            doc, ops = evaluate("mixtral.MixtralSparseMoeBlock",
+                                dict(batch_size=b, seq_len=s, hidden_size=h, intermediate_size=i, top_k=k,
+                                     num_experts=e), db=self.db)
+            moe = dict(num_tokens=b * s, hidden_size=h, num_experts=e, top_k=k, experts_touched=e)
+            block_doc, block = evaluate("transformers_MixtralSparseMoeBlock", moe)
+            experts_doc, experts = evaluate("transformers_MixtralBlockSparseTop2MLP",
+                                            dict(moe, intermediate_size=i))
+            # The block's gather of the expert's tokens comes just before the
+            # expert; the lmp experts entry lists w1, w3 before SiLU, the
+            # trace runs w1, SiLU, w3.
+            split = [op["op"] for op in block_doc["operations"] if any(figures(op))].index("gather_tokens") + 1
+            experts = [experts[0], experts[2], experts[1], experts[3], experts[4]]
+            self.assertEqual(ops, block[:split] + experts + block[split:], (b, s, h, i, k, e))
+            self.assertEqual(doc["parameters"], 3 * h * i * e)
+            self.assertEqual(doc["parameters"], experts_doc["parameters"])
+
+    def test_mixtral_block_with_an_expert_left_out_is_refused(self):
+        # 64 experts, one per token, 11 * 13 tokens: some expert gets none,
+        # so the loop's trip count is data.
         run = lmp("module", "trace", "mixtral.MixtralSparseMoeBlock", "--config",
                   os.path.join(CONFIGS, "mixtral_moe_block.json"), "--sub-layers", "gate,experts",
-                  "--db-file", self.db, "--force", check=False)
+                  "--init", "num_experts=64", "--init", "top_k=1", "--db-file", self.db, "--force", check=False)
         self.assertEqual(run.returncode, 2)
         self.assertEqual(len(run.stderr.strip().splitlines()), 1, run.stderr)
-        self.assertIn("the op count depends on the data", run.stderr)
+        self.assertRegex(run.stderr, r"the loop over experts ran \d+ of its 64 elements: which ones run depends "
+                                     r"on the data; choose sizes at which every element runs")
 
     def test_cache_first_runs_no_python(self):
         db = os.path.join(self.tmp.name, "cache.json")

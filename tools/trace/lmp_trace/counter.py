@@ -114,6 +114,9 @@ class Counter(TorchDispatchMode):
         super().__init__()
         self.records: List[OpRecord] = []
         self.unknown: List[OpRecord] = []
+        # (index in records of the call's first op, module path, path of the
+        # module that called it): one per sub-module forward call, in order.
+        self.calls: List[tuple] = []
         self._stack = [("", class_name(root))]
         self._param_ptrs = {_storage_ptr(p) for p in root.parameters()}
         self._handles = []
@@ -124,6 +127,7 @@ class Counter(TorchDispatchMode):
 
     def _enter(self, name, cls):
         def hook(module, args):
+            self.calls.append((len(self.records), name, self._stack[-1][0]))
             self._stack.append((name, cls))
         return hook
 

@@ -20,6 +20,7 @@ import torch
 
 from . import counter as trace_counter
 from . import flops as flop_table
+from . import loops
 from .poly import Poly
 
 CONFIG_SCHEMA = "lmp.trace-config/1"
@@ -212,13 +213,16 @@ def run(cls, config, values, sub_layers):
         raise DeriveError(f"{cls.__name__}.forward failed: {type(e).__name__}: {e}; check /inputs")
     def own(path):
         return not any(path == s or path.startswith(s + ".") for s in sub_layers)
-    records = [r for r in result.records if own(r.module)]
     unknown = sorted({r.op for r in result.unknown if own(r.module)})
     if unknown:
         raise DeriveError(f"no FLOP rule for {', '.join(unknown)}; add one to tools/trace/lmp_trace/flops.py "
                           "(docs/conventions.md)")
+    try:
+        items = loops.fold(module, result.records, result.calls, own)
+    except loops.LoopError as e:
+        raise DeriveError(f"at sizes {values}: {e}")
     params = [(n, tuple(p.shape)) for n, p in module.named_parameters() if own(n.rpartition(".")[0])]
-    return module, records, params, sub_layers
+    return module, items, params, sub_layers
 
 
 class Symbolizer:
@@ -255,6 +259,22 @@ class Symbolizer:
             distinct_dims=tuple(Poly.lift(self.dim(d)) for d in info.distinct_dims),
             itemsize=self.itemsize(info))
 
+    def item(self, item):
+        """A record, or a folded loop position summed over its iterations."""
+        if not isinstance(item, loops.Folded):
+            return self.record(item)
+        body = item.body
+        sym = self.record(loops.symbolic_record(item))
+        trips = Poly.lift(self.dim(len(body.iterations)))
+        rows = Poly.lift(self.dim(sum(body.rows))) if body.rows else Poly()
+        where = f"{item.op} in the loop over {body.path}"
+        try:
+            for field in ("flops", "reads_weights", "reads_activations", "writes"):
+                setattr(sym, field, loops.sum_over_iterations(getattr(sym, field), trips, rows, where))
+        except loops.LoopError as e:
+            raise DeriveError(str(e))
+        return sym
+
     def record(self, rec):
         sym = trace_counter.OpRecord(
             rec.op, rec.module, rec.module_class,
@@ -273,15 +293,27 @@ class Symbolizer:
         return v
 
 
-def _op_names(records):
+def _op_names(items):
     names, seen = [], collections.Counter()
-    for r in records:
+    for r in items:
         base = flop_table.base_name(r.op).strip("_")
-        if r.module:
-            base = re.sub(r"[^A-Za-z0-9_]", "_", r.module) + "_" + base
+        module = loops.generic_path(r.module)
+        if module:
+            base = re.sub(r"[^A-Za-z0-9_]", "_", module) + "_" + base
         seen[base] += 1
         names.append(base if seen[base] == 1 else f"{base}_{seen[base]}")
     return names
+
+
+def _description(item):
+    rec = item.records[0] if isinstance(item, loops.Folded) else item
+    shapes = ", ".join("x".join(map(str, t.shape)) + " " + t.dtype for t in rec.inputs)
+    module = loops.generic_path(rec.module)
+    where = f" in {module}" if module else ""
+    if isinstance(item, loops.Folded):
+        return (f"{rec.op}{where}, once per element of {item.body.path}, summed over all "
+                f"{item.body.length} (traced with inputs {shapes} in the first)")
+    return f"{rec.op}{where} (traced with inputs {shapes})"
 
 
 def _figure(p):
@@ -303,34 +335,31 @@ def derive(class_name, config_path, init_overrides=(), sub_layers=()):
     config = load_config(config_path, init_overrides)
     cls = import_class(class_name)
     first, second = prime_sets(config)
-    module, records, params, subs = run(cls, config, first, list(sub_layers))
+    module, items, params, subs = run(cls, config, first, list(sub_layers))
     symbolizer = Symbolizer(config, first)
-    symbolic = [symbolizer.record(r) for r in records]
-    param_count = sum((Poly.lift(1) * _prod(symbolizer.dim(d) for d in shape) for _, shape in params), Poly())
-    _, records2, params2, _ = run(cls, config, second, list(sub_layers))
-    names = _op_names(records)
-    if [r.op for r in records2] != [r.op for r in records]:
-        raise DeriveError(f"the op sequence changes with the sizes ({len(records)} ops at {first}, "
-                          f"{len(records2)} at {second}); the module's control flow depends on its sizes or data")
+    symbolic = [symbolizer.item(r) for r in items]
+    param_count = _parameter_count(symbolizer, params)
+    _, items2, params2, _ = run(cls, config, second, list(sub_layers))
+    names = _op_names(items)
+    if [loops.item_signature(r) for r in items2] != [loops.item_signature(r) for r in items]:
+        raise DeriveError(f"the op sequence changes with the sizes ({len(items)} ops at {first}, "
+                          f"{len(items2)} at {second}); the module's control flow depends on its sizes or data")
     byte_sizes = {"a_bytes": 2 if config.dtype != "float32" else 4}
     byte_sizes["w_bytes"] = byte_sizes["a_bytes"]
     at_second = dict(second, **byte_sizes)
-    for name, s, r in zip(names, symbolic, records2):
-        _check(name, "flops", s.flops, r.flops, at_second)
-        _check(name, "reads.weights", s.reads_weights, r.reads_weights, at_second)
-        _check(name, "reads.activations", s.reads_activations, r.reads_activations, at_second)
-        _check(name, "writes", s.writes, r.writes, at_second)
+    for name, s, r in zip(names, symbolic, items2):
+        flops, reads_weights, reads_activations, writes = loops.figures(r)
+        _check(name, "flops", s.flops, flops, at_second)
+        _check(name, "reads.weights", s.reads_weights, reads_weights, at_second)
+        _check(name, "reads.activations", s.reads_activations, reads_activations, at_second)
+        _check(name, "writes", s.writes, writes, at_second)
     count2 = sum(_prod(shape) for _, shape in params2)
     _check("parameter_count", "", param_count, count2, at_second)
 
     full = trace_counter.class_name(module)
     operations = []
-    for name, s, r in zip(names, symbolic, records):
-        shapes = ", ".join("x".join(map(str, t.shape)) + " " + t.dtype for t in r.inputs)
-        where = f" in {r.module}" if r.module else ""
-        op = {"name": name, "kind": s.kind,
-              "description": f"{r.op}{where} (traced with inputs {shapes})",
-              "flops": _figure(s.flops)}
+    for name, s, item in zip(names, symbolic, items):
+        op = {"name": name, "kind": s.kind, "description": _description(item), "flops": _figure(s.flops)}
         reads = {k: _figure(v) for k, v in (("weights", s.reads_weights), ("activations", s.reads_activations))
                  if Poly.lift(v)}
         if reads:
@@ -362,6 +391,16 @@ def derive(class_name, config_path, init_overrides=(), sub_layers=()):
     if class_name != full:
         entry["aliases"] = [class_name]
     return {"schema": "lmp.module-db/1", "modules": {key: entry}}
+
+
+def _parameter_count(symbolizer, params):
+    """The elements of params: those of a ModuleList's elements (experts.3.w1.weight)
+    grouped, so that the count of elements factors into a size too."""
+    groups = collections.defaultdict(list)
+    for name, shape in params:
+        groups[(loops.generic_path(name), shape)].append(name)
+    return sum((Poly.lift(symbolizer.dim(len(names))) * _prod(symbolizer.dim(d) for d in shape)
+                for (_, shape), names in groups.items()), Poly())
 
 
 def _prod(values):

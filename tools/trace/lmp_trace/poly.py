@@ -94,6 +94,15 @@ class Poly:
             total += v
         return total
 
+    def by_power(self, name):
+        """{exponent of `name`: the coefficient polynomial without it}."""
+        out = {}
+        for m, c in self.terms.items():
+            e = dict(m).get(name, 0)
+            rest = tuple((n, x) for n, x in m if n != name)
+            out[e] = out.get(e, Poly()) + Poly({rest: c})
+        return out
+
     def symbols(self):
         return {name for m in self.terms for name, _ in m}
 
