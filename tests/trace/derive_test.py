@@ -115,6 +115,25 @@ class DeriveTest(unittest.TestCase):
                               "transformers_LlamaAttention",
                               dict(batch_size=b, seq_len=s, kv_len=s, num_heads=kv * g, num_kv_heads=kv, head_dim=d))
 
+    def test_llama_sdpa_attention_agrees_with_the_eager_profile(self):
+        # The SDPA form: one attention kernel where the eager form has six,
+        # and no mask (transformers passes is_causal instead).
+        db = os.path.join(self.tmp.name, "sdpa.json")
+        run = lmp("module", "trace", "llama.LlamaAttention", "--config",
+                  os.path.join(CONFIGS, "llama_sdpa_attention.json"), "--sub-layers", "q_proj,k_proj,v_proj,o_proj",
+                  "--db-file", db, "--force")
+        self.assertIn("formulas checked at a second set of sizes", run.stdout)
+        for b, s, kv, g, d in ((2, 3, 2, 2, 4), (3, 5, 1, 4, 6), (2, 7, 3, 3, 8)):
+            doc_d, ops_d = evaluate("llama.LlamaAttention",
+                                    dict(batch_size=b, seq_len=s, hidden_size=16, num_kv_heads=kv, groups=g,
+                                         head_dim=d), db=db)
+            doc_w, ops_w = evaluate("transformers_LlamaSdpaAttention",
+                                    dict(batch_size=b, seq_len=s, kv_len=s, num_heads=kv * g, num_kv_heads=kv,
+                                         head_dim=d))
+            self.assertEqual(ops_d, ops_w, (b, s, kv, g, d))
+            self.assertEqual(doc_d["parameters"], doc_w["parameters"])
+            self.assertIn("scaled_dot_product_attention", [op["op"] for op in doc_d["operations"]][-2])
+
     def test_gpt2_block_agrees(self):
         self.trace("gpt2.GPT2Block", "gpt2_block.json", "--sub-layers", "all")
         for b, s, h, d in ((2, 3, 4, 8), (3, 1, 2, 6), (2, 5, 3, 4)):
