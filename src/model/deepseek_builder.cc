@@ -94,12 +94,34 @@ std::vector<Layer> BuildDeepseek(std::string_view model_type, const ConfigReader
                                 {"v_head_dim", "{v_head_dim}"}},
                                std::move(attn_subs));
 
+  // DeepSeek-V2's routing (DeepseekV2Moe.route_tokens_to_experts): greedy
+  // top-k, or group-limited, which needs n_group and topk_group.
+  const bool group_limited = [&] {
+    if (v3 || !moe) return false;
+    const std::string method = c.OptionalString("topk_method", "greedy");
+    if (method == "greedy") return false;
+    if (method != "group_limited_greedy") {
+      throw c.At("topk_method", "'" + method +
+                                    "' is not a DeepSeek-V2 routing; DeepseekV2Moe knows greedy and "
+                                    "group_limited_greedy");
+    }
+    const int64_t groups = c.PositiveInt("n_group");
+    const int64_t experts = c.PositiveInt("n_routed_experts");
+    if (experts % groups != 0) {
+      throw c.At("n_group", std::to_string(groups) + " groups do not divide n_routed_experts " +
+                                std::to_string(experts) + " into equal groups");
+    }
+    if (c.PositiveInt("topk_group") > groups) {
+      throw c.At("topk_group", "keeps more groups than n_group " + std::to_string(groups));
+    }
+    return true;
+  }();
+
   auto moe_block = [&]() {
     const std::string E = "{n_routed_experts}", k = "{num_experts_per_tok}";
-    const std::string norm_topk = c.OptionalBool("norm_topk_prob", false) ? "1" : "0";
-    const std::string groups = c.OptionalPositiveInt("n_group") ? "{n_group}" : "1";
     std::vector<Layer> subs;
     if (v3) {
+      const std::string groups = c.OptionalPositiveInt("n_group") ? "{n_group}" : "1";
       subs.push_back(MakeLayer("gate", cls + "TopkRouter",
                                {{"num_tokens", tokens},
                                 {"hidden_size", "{hidden_size}"},
@@ -107,10 +129,10 @@ std::vector<Layer> BuildDeepseek(std::string_view model_type, const ConfigReader
                                 {"top_k", k},
                                 {"n_group", groups},
                                 {"topk_group", c.OptionalPositiveInt("topk_group") ? "{topk_group}" : groups},
-                                {"norm_topk_prob", norm_topk}}));
-    } else {
-      subs.push_back(linear("gate", "{hidden_size}", E, false, false));
+                                {"norm_topk_prob", c.OptionalBool("norm_topk_prob", false) ? "1" : "0"}}));
     }
+    // V2's gate is an nn.Linear whose weight the block uses in F.linear: its
+    // GEMM and parameters are the block's (data/modules/deepseek.json).
     subs.push_back(MakeLayer("experts", cls + (v3 ? "NaiveMoe" : "Experts"),
                              {{"num_tokens", tokens},
                               {"hidden_size", "{hidden_size}"},
@@ -124,9 +146,10 @@ std::vector<Layer> BuildDeepseek(std::string_view model_type, const ConfigReader
         {"top_k", k},
         {"has_shared_experts", shared ? "1" : "0"},
         {"num_experts", E}};
-    if (!v3) {
-      params.emplace_back("n_group", groups);
-      params.emplace_back("norm_topk_prob", norm_topk);
+    if (group_limited) {
+      params.emplace_back("group_limited", "1");
+      params.emplace_back("n_group", "{n_group}");
+      params.emplace_back("topk_group", "{topk_group}");
     }
     return MakeLayer("mlp", cls + (v3 ? "MoE" : "Moe"), params, std::move(subs));
   };

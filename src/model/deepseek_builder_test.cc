@@ -66,8 +66,8 @@ TEST(DeepseekBuilderTest, ParameterCountV3) {
 
 // DeepSeek-V2-Lite: h 2048, V 102400, H 16, no q_lora (a plain q_proj
 // 2048 -> 16*192), c 512, 27 layers: 1 dense (I 10944) and 26 MoE (64
-// routed experts of width 1408, 2 shared: one MLP of width 2816; the router
-// a Linear without bias).
+// routed experts of width 1408, 2 shared: one MLP of width 2816; the
+// router's weight 64 * 2048, counted in the DeepseekV2Moe block).
 //   attention = q 2048*3072 + kv_a 2048*576 + 512 + kv_b 512*16*256 + o 2048*2048
 //             = 13,763,072
 //   total = (attention + 4096 + 3*2048*10944)
@@ -108,8 +108,72 @@ TEST(DeepseekBuilderTest, StructureAndClassPaths) {
   EXPECT_EQ(attn.sub_layers[0].name, "q_proj");  // q_lora_rank null
   const Layer& block = lite.layers[0].sub_layers[0].sub_layers[3].sub_layers[3];
   EXPECT_EQ(block.class_name, "transformers.models.deepseek_v2.modeling_deepseek_v2.DeepseekV2Moe");
-  EXPECT_EQ(block.sub_layers[0].class_name, "torch.nn.modules.linear.Linear");
-  EXPECT_EQ(block.sub_layers[1].class_name, "transformers.models.deepseek_v2.modeling_deepseek_v2.DeepseekV2Experts");
+  ASSERT_EQ(block.sub_layers.size(), 2u);  // the gate is the block's own (V2MoeBlockRunsItsOwnRouter)
+  EXPECT_EQ(block.sub_layers[0].class_name, "transformers.models.deepseek_v2.modeling_deepseek_v2.DeepseekV2Experts");
+  EXPECT_EQ(block.sub_layers[1].name, "shared_experts");
+}
+
+// DeepSeek-V2's gate is an nn.Linear whose weight DeepseekV2Moe.forward
+// casts to float32 and multiplies itself (F.linear), so the router's GEMM
+// is the block's operation, not a Linear sub-layer's. V2-Lite: h 2048, 64
+// routed experts, 6 per token, greedy routing; 3 tokens in one decode step.
+TEST(DeepseekBuilderTest, V2MoeBlockRunsItsOwnRouter) {
+  const Json lite = EmbeddedConfig("deepseek-ai--DeepSeek-V2-Lite");
+  const Model m = BuildFromConfig(lite, "config.json", "m");
+  const Layer& block = m.layers[0].sub_layers[0].sub_layers[3].sub_layers[3];
+  ASSERT_EQ(block.name, "mlp");
+  for (const Layer& sub : block.sub_layers) EXPECT_NE(sub.name, "gate");
+  const std::string b = "model.moe_layers.mlp";
+  const int64_t t = 3;
+
+  const Plan eager = PlanOf(lite, "eager");
+  const auto e = Decode(eager, t, 100);
+  // The float32 copies of the hidden states and of the weight, then their
+  // product, 2 * T * h * E.
+  EXPECT_EQ(Op(eager, e, b, "hidden_to_float32")[db::kWritesActivations], t * 2048 * 4);
+  EXPECT_EQ(Op(eager, e, b, "weight_to_float32")[db::kReadsWeights], 64 * 2048 * 2);
+  EXPECT_EQ(Op(eager, e, b, "router_mm")[db::kFlops], t * 2 * 2048 * 64);
+  EXPECT_EQ(Op(eager, e, b, "router_mm")[db::kReadsActivations], t * 2048 * 4 + 64 * 2048 * 4);
+  EXPECT_EQ(Op(eager, e, b, "router_mm")[db::kReadsWeights], 0);
+  EXPECT_EQ(Op(eager, e, b, "router_softmax_eager")[db::kFlops], 5 * t * 64);
+  EXPECT_EQ(Op(eager, e, b, "expert_topk")[db::kWritesActivations], t * 6 * (4 + 8));
+  EXPECT_EQ(Op(eager, e, b, "group_max")[db::kFlops], 0);  // greedy: no group kernels
+  EXPECT_EQ(Op(eager, e, b, "scale")[db::kFlops], t * 6);
+
+  // Fused: one GEMM with the figures the Linear sub-layer had, the weight
+  // read whole at w_bytes.
+  const Plan fused = PlanOf(lite);
+  const auto f = Decode(fused, t, 100);
+  EXPECT_EQ(Op(fused, f, b, "router_linear")[db::kFlops], t * 2 * 2048 * 64);
+  EXPECT_EQ(Op(fused, f, b, "router_linear")[db::kReadsWeights], 64 * 2048 * 2);
+  EXPECT_EQ(Op(fused, f, b, "router_linear")[db::kWritesActivations], t * 64 * 2);
+}
+
+// topk_method group_limited_greedy (DeepSeek-V2's: 8 groups, the best 3
+// kept; here over V2-Lite's 64 experts) runs the group kernels; other
+// methods are errors, as are groups that do not split the experts evenly.
+TEST(DeepseekBuilderTest, V2GroupLimitedRouting) {
+  Json c = EmbeddedConfig("deepseek-ai--DeepSeek-V2-Lite");
+  c["topk_method"] = "group_limited_greedy";
+  c["n_group"] = 8;
+  c["topk_group"] = 3;
+  const Plan eager = PlanOf(c, "eager");
+  const auto e = Decode(eager, 2, 100);
+  const std::string b = "model.moe_layers.mlp";
+  EXPECT_EQ(Op(eager, e, b, "group_max")[db::kWritesActivations], 2 * 8 * (4 + 8));
+  EXPECT_EQ(Op(eager, e, b, "group_topk")[db::kWritesActivations], 2 * 3 * (4 + 8));
+  EXPECT_EQ(Op(eager, e, b, "score_mask_copy")[db::kWritesActivations], 2 * 64 * 4);
+  const Plan fused = PlanOf(c);
+  EXPECT_EQ(Op(fused, Decode(fused, 2, 100), b, "topk")[db::kFlops], 2 * 64 + 2 * 2 * (8 - 1));
+
+  c["topk_method"] = "noaux_tc";
+  EXPECT_EQ(ErrorOf(c), "config.json: /topk_method: 'noaux_tc' is not a DeepSeek-V2 routing; DeepseekV2Moe knows "
+                        "greedy and group_limited_greedy");
+  c["topk_method"] = "group_limited_greedy";
+  c["n_group"] = 5;
+  EXPECT_EQ(ErrorOf(c), "config.json: /n_group: 5 groups do not divide n_routed_experts 64 into equal groups");
+  c["n_group"] = 2;
+  EXPECT_EQ(ErrorOf(c), "config.json: /topk_group: keeps more groups than n_group 2");
 }
 
 // The KV cache holds the normalised latent and the shared RoPE key:

@@ -1,7 +1,9 @@
 """DeepSeek-V3 in plain PyTorch: the router (DeepseekV3TopkRouter) and the
 MoE block (DeepseekV3MoE) op for op as transformers' modeling_deepseek_v3.py
 (4.51 to 4.56), and the MLA attention in the absorbed form of DeepSeek's
-inference/model.py (DeepseekV3Attention's docstring says how).
+inference/model.py (DeepseekV3Attention's docstring says how). DeepSeek-V2's
+MoE block (DeepseekV2Moe, DeepseekV2Experts) op for op as transformers 5.x's
+modeling_deepseek_v2.py (DeepseekV2Moe's docstring says which).
 """
 import torch
 from torch import nn
@@ -174,5 +176,109 @@ class DeepseekV3MoE(nn.Module):
         topk_indices, topk_weights = self.gate(hidden_states)
         hidden_states = hidden_states.view(-1, hidden_states.shape[-1])
         hidden_states = moe_loop(self.experts, hidden_states, topk_indices, topk_weights).view(*orig_shape)
+        hidden_states = hidden_states + self.shared_experts(residuals)
+        return hidden_states
+
+
+class DeepseekV2Experts(nn.Module):
+    """transformers 5.x's DeepseekV2Experts with its eager experts
+    implementation (config._experts_implementation "eager"): the routed
+    experts' weights stacked into two 3-D parameters, gate and up
+    projections fused ([num_experts, 2 * moe_intermediate_size, hidden]),
+    looped over the experts hit. The accumulator has the activations' dtype;
+    the routing weights are float32, so each scaled output is float32 and is
+    cast back before index_add_."""
+
+    def __init__(self, hidden_size, moe_intermediate_size, n_routed_experts):
+        super().__init__()
+        self.num_experts = n_routed_experts
+        self.gate_up_proj = nn.Parameter(torch.randn(n_routed_experts, 2 * moe_intermediate_size, hidden_size))
+        self.down_proj = nn.Parameter(torch.randn(n_routed_experts, hidden_size, moe_intermediate_size))
+        self.act_fn = nn.SiLU()
+
+    def forward(self, hidden_states, top_k_index, top_k_weights):
+        final_hidden_states = torch.zeros_like(hidden_states)
+        with torch.no_grad():
+            expert_mask = torch.nn.functional.one_hot(top_k_index, num_classes=self.num_experts)
+            expert_mask = expert_mask.permute(2, 1, 0)
+            expert_hit = torch.greater(expert_mask.sum(dim=(-1, -2)), 0).nonzero()
+
+        for expert_idx in expert_hit:
+            expert_idx = expert_idx[0]
+            if expert_idx == self.num_experts:
+                continue
+            top_k_pos, token_idx = torch.where(expert_mask[expert_idx])
+            current_state = hidden_states[token_idx]
+            gate, up = F.linear(current_state, self.gate_up_proj[expert_idx]).chunk(2, dim=-1)
+            current_hidden_states = self.act_fn(gate) * up
+            current_hidden_states = F.linear(current_hidden_states, self.down_proj[expert_idx])
+            current_hidden_states = current_hidden_states * top_k_weights[token_idx, top_k_pos, None]
+            final_hidden_states.index_add_(0, token_idx, current_hidden_states.to(final_hidden_states.dtype))
+
+        return final_hidden_states
+
+
+class DeepseekV2Moe(nn.Module):
+    """transformers 5.x's DeepseekV2Moe (modeling_deepseek_v2.py as on
+    transformers' main branch, 5.0.0.dev0 and later; DeepseekV2Moe.forward,
+    route_tokens_to_experts and DeepseekV2Experts.forward copied op for op).
+    The gate is an nn.Linear whose weight the block itself casts to float32
+    and uses in F.linear, so the router's kernels are the block's own; then
+    route_tokens_to_experts (float32 softmax, greedy or group-limited top-k,
+    routed_scaling_factor: no renormalisation, config norm_topk_prob is
+    unused), the routed experts and the shared experts (DeepseekV2MLP, whose
+    forward is llama.LlamaMLP's).
+
+    The 4.56 line (the stored source with past_key_value deprecated for
+    4.58) has no DeepseekV2Moe: its DeepseekV2MoE holds a DeepseekV2MoEGate
+    module with the same routing and dispatches with an argsort of the
+    tokens; lmp models the 5.x classes.
+
+    transformers' __init__ does not set self.num_experts, which
+    group_limited_greedy reads (an AttributeError there); it is set here to
+    n_routed_experts, what the expression means."""
+
+    def __init__(self, hidden_size, moe_intermediate_size, n_routed_experts, top_k, n_shared_experts=1,
+                 topk_method="greedy", n_group=None, topk_group=None, routed_scaling_factor=1.0):
+        super().__init__()
+        self.experts = DeepseekV2Experts(hidden_size, moe_intermediate_size, n_routed_experts)
+        self.gate = nn.Linear(hidden_size, n_routed_experts, bias=False)
+        self.shared_experts = llama.LlamaMLP(hidden_size, moe_intermediate_size * n_shared_experts)
+        self.routed_scaling_factor = routed_scaling_factor
+        self.topk_method = topk_method
+        self.num_group = n_group
+        self.top_k = top_k
+        self.topk_group = topk_group
+        self.num_experts = n_routed_experts
+
+    def route_tokens_to_experts(self, router_logits):
+        batch_size, seq_len, hidden_dim = router_logits.shape
+        router_logits = router_logits.view(-1, hidden_dim)
+        router_logits = router_logits.softmax(dim=-1, dtype=torch.float32)
+        if self.topk_method == "greedy":
+            topk_weight, topk_idx = torch.topk(router_logits, k=self.top_k, dim=-1, sorted=False)
+        elif self.topk_method == "group_limited_greedy":
+            group_scores = router_logits.view(batch_size * seq_len, self.num_group, -1).max(dim=-1).values
+            group_idx = torch.topk(group_scores, k=self.topk_group, dim=-1, sorted=False)[1]
+            group_mask = torch.zeros_like(group_scores)
+            group_mask.scatter_(1, group_idx, 1)
+            score_mask = (
+                group_mask.unsqueeze(-1)
+                .expand(batch_size * seq_len, self.num_group, self.num_experts // self.num_group)
+                .reshape(batch_size * seq_len, -1)
+            )
+            tmp_scores = router_logits.masked_fill(~score_mask.bool(), 0.0)
+            topk_weight, topk_idx = torch.topk(tmp_scores, k=self.top_k, dim=-1, sorted=False)
+
+        topk_weight = topk_weight * self.routed_scaling_factor
+        return topk_idx, topk_weight
+
+    def forward(self, hidden_states):
+        residuals = hidden_states
+        orig_shape = hidden_states.shape
+        router_logits = F.linear(hidden_states.type(torch.float32), self.gate.weight.type(torch.float32))
+        topk_indices, topk_weights = self.route_tokens_to_experts(router_logits)
+        hidden_states = hidden_states.view(-1, hidden_states.shape[-1])
+        hidden_states = self.experts(hidden_states, topk_indices, topk_weights).view(*orig_shape)
         hidden_states = hidden_states + self.shared_experts(residuals)
         return hidden_states

@@ -23,10 +23,6 @@ class Case:
 # Entries with no PyTorch forward to trace, and why.
 EXCLUDED = {
     "lmp_FlashAttention": "a kernel model the flash profile calls (docs/flash.md), not a PyTorch module",
-    "transformers_DeepseekV2Moe": "not yet covered: transformers' DeepseekV2Moe runs its gate as F.linear on the "
-                                  "fp32-cast gate.weight inside the block, where lmp's deepseek_v2 builder makes the "
-                                  "gate a Linear sub-layer; the entry must be restructured before a trace can match "
-                                  "it (its eager figures are its fused ones)",
 }
 
 

@@ -1,7 +1,9 @@
-"""Cases for data/modules/deepseek.json (reference: tests/reference/deepseek.py).
-Done: the V3 router, the MLA attention (absorbed form) and the V3 MoE block.
-Not yet: the V2 MoE block (DeepseekV2Moe)."""
+"""Cases for data/modules/deepseek.json (reference: tests/reference/deepseek.py):
+the V3 router, the MLA attention (absorbed form), the V3 MoE block and the
+V2 MoE block (DeepseekV2Moe, its router in the block, greedy in one shape
+set and group_limited_greedy in the other two)."""
 import torch
+import torch.nn.functional as F
 
 import deepseek
 import llama
@@ -73,8 +75,50 @@ def v3_moe(s):
                              top_k=s["K"])
 
 
+# DeepseekV2Experts.forward, per expert hit: the expert_idx check (eq),
+# torch.where (nonzero), hidden_states[token_idx] (index), the fused gate/up
+# mm, act * up, the down mm, top_k_weights[...] (index), the weighting,
+# the cast back and index_add_ (the SiLU runs in experts.act_fn). The
+# routed-experts entry counts the three compute kernels; the block counts
+# the rest.
+V2_EXPERT_LOOP = 10
+V2_LOOP_OVERHEAD = (0, 1, 2, 6, 7, 8, 9)
+
+
+def select_v2_moe(records, shape):
+    """The block's own ops (the router and, last, the shared add) with the
+    kernels of DeepseekV2Experts.forward that are not the experts'
+    projections: its set-up before the loop runs once, its loop body is
+    summed over the experts hit, one record per lmp operation."""
+    own = [r for r in records if r.module == ""]
+    experts = [r for r in records if r.module == "experts"]
+    start = next(i for i, r in enumerate(experts) if r.op == "aten.eq")
+    loop = fold_loop(experts[start:], V2_EXPERT_LOOP)
+    return own[:-1] + experts[:start] + [loop[j] for j in V2_LOOP_OVERHEAD] + own[-1:]
+
+
+def v2_moe(s):
+    # group_limited_greedy where E splits into groups that keep at least
+    # top_k experts: E = 4 into 2 groups keeping 1, E = 6 into 3 keeping 2;
+    # greedy for E = 5.
+    grouping = {4: (2, 1), 6: (3, 2)}.get(s["E"])
+    kw = dict(topk_method="group_limited_greedy", n_group=grouping[0], topk_group=grouping[1]) if grouping else {}
+    m = deepseek.DeepseekV2Moe(s["hidden"], s["I"], s["E"], s["K"], routed_scaling_factor=16.0, **kw)
+    m = m.to(torch.bfloat16)
+    x = torch.randn(s["B"], s["S"], s["hidden"]).bfloat16()
+    with torch.no_grad():
+        logits = F.linear(x.type(torch.float32), m.gate.weight.type(torch.float32))
+        touched = len(torch.unique(m.route_tokens_to_experts(logits)[0]))
+    p = dict(num_tokens=s["B"] * s["S"], hidden_size=s["hidden"], num_experts=s["E"], top_k=s["K"],
+             experts_touched=touched)
+    if grouping:
+        p.update(group_limited=1, n_group=grouping[0], topk_group=grouping[1])
+    return m, (x,), {}, p
+
+
 CASES = [
     Case("transformers_DeepseekV3Attention", attention, SHAPES),
     Case("transformers_DeepseekV3TopkRouter", router, SHAPES),
     Case("transformers_DeepseekV3MoE", v3_moe, SHAPES, select=select_moe),
+    Case("transformers_DeepseekV2Moe", v2_moe, SHAPES, select=select_v2_moe),
 ]
