@@ -1,8 +1,13 @@
 """Falcon in plain PyTorch, op for op as transformers' modeling_falcon.py
 (4.48 and later: position embeddings computed once per model; FalconAttention
 keeps its own eager code rather than an attention interface), without a KV
-cache or ALiBi. The configuration is transformers' default (falcon-7b):
+cache or ALiBi. The configuration defaults to transformers' (falcon-7b):
 multi_query, parallel_attn, no new_decoder_architecture, no biases.
+multi_query=False (FalconAttention, FalconDecoderLayer, FalconModel and
+FalconForCausalLM take it) gives the MHA path: num_kv_heads = num_heads,
+query_key_value laid out [num_heads, 3, head_dim], and _split_heads returns
+the strided slices fused_qkv[..., 0, :], [..., 1, :], [..., 2, :] where the
+multi-query path gathers K and V with fused_qkv[..., [-2], :] and [[-1]].
 
 Keep every tensor expression as transformers writes it: the point is to see
 the same aten ops the real forward runs. The rotary embedding and
@@ -91,11 +96,11 @@ class FalconMLP(nn.Module):
 
 
 class FalconDecoderLayer(nn.Module):
-    def __init__(self, hidden_size, num_heads, ffn_hidden_size, parallel_attn=True, eps=1e-5):
+    def __init__(self, hidden_size, num_heads, ffn_hidden_size, parallel_attn=True, eps=1e-5, multi_query=True):
         super().__init__()
         self.parallel_attn = parallel_attn
         self.new_decoder_architecture = False
-        self.self_attention = FalconAttention(hidden_size, num_heads)
+        self.self_attention = FalconAttention(hidden_size, num_heads, multi_query=multi_query)
         self.mlp = FalconMLP(hidden_size, ffn_hidden_size)
         self.hidden_dropout = 0.0
         self.attention_dropout = 0.0
@@ -125,10 +130,10 @@ class FalconModel(nn.Module):
     """The model without its mask construction: the 4-D mask and the
     position ids are inputs."""
 
-    def __init__(self, vocab_size, hidden_size, num_heads, ffn_hidden_size, num_layers=2):
+    def __init__(self, vocab_size, hidden_size, num_heads, ffn_hidden_size, num_layers=2, multi_query=True):
         super().__init__()
         self.word_embeddings = nn.Embedding(vocab_size, hidden_size)
-        self.h = nn.ModuleList([FalconDecoderLayer(hidden_size, num_heads, ffn_hidden_size)
+        self.h = nn.ModuleList([FalconDecoderLayer(hidden_size, num_heads, ffn_hidden_size, multi_query=multi_query)
                                 for _ in range(num_layers)])
         self.ln_f = nn.LayerNorm(hidden_size)
         self.rotary_emb = FalconRotaryEmbedding(hidden_size // num_heads)

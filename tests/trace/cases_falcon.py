@@ -1,6 +1,11 @@
 """Cases for data/modules/falcon.json (reference: tests/reference/falcon.py).
-Falcon's width is num_heads * head_dim; the attention is multi-query
-(num_kv_heads = 1, transformers' default configuration)."""
+Falcon's width is num_heads * head_dim. The attention, decoder layer, model
+and causal-LM cases run every shape set twice: multi_query (num_kv_heads = 1,
+transformers' default configuration; K and V are gathered out of the fused
+projection and broadcast to every head) and multi_query false (MHA,
+num_kv_heads = num_heads; q, k and v are strided slices of the fused
+[num_heads, 3, head_dim] projection). The shared sets' Hkv does not apply:
+Falcon without new_decoder_architecture has 1 or num_heads K/V heads."""
 import torch
 
 import falcon
@@ -28,10 +33,16 @@ def rotary(s):
         tokens(s), rotary_dim=s["D"])
 
 
+def kv_heads(s):
+    """What the builder passes for num_kv_heads: 1 with multi_query, else num_heads."""
+    return 1 if s["multi_query"] else s["H"]
+
+
 def attention(s):
-    m = falcon.FalconAttention(width(s), s["H"])
+    m = falcon.FalconAttention(width(s), s["H"], multi_query=s["multi_query"])
     return m, (hidden(s), mask(s), position_embeddings(s)), {}, dict(
-        batch_size=s["B"], seq_len=s["S"], kv_len=s["S"], num_heads=s["H"], num_kv_heads=1, head_dim=s["D"])
+        batch_size=s["B"], seq_len=s["S"], kv_len=s["S"], num_heads=s["H"], num_kv_heads=kv_heads(s),
+        head_dim=s["D"])
 
 
 def mlp(s):
@@ -39,7 +50,7 @@ def mlp(s):
 
 
 def decoder_layer(s):
-    m = falcon.FalconDecoderLayer(width(s), s["H"], s["I"])
+    m = falcon.FalconDecoderLayer(width(s), s["H"], s["I"], multi_query=s["multi_query"])
     return m, (hidden(s), mask(s), position_embeddings(s)), {}, dict(tokens(s), hidden_size=width(s))
 
 
@@ -48,19 +59,26 @@ def model_inputs(s):
 
 
 def model(s):
-    return falcon.FalconModel(s["V"], width(s), s["H"], s["I"]), model_inputs(s), {}, {}
+    m = falcon.FalconModel(s["V"], width(s), s["H"], s["I"], multi_query=s["multi_query"])
+    return m, model_inputs(s), {}, {}
 
 
 def causal_lm(s):
-    return falcon.FalconForCausalLM(s["V"], width(s), s["H"], s["I"]), model_inputs(s), {}, {}
+    m = falcon.FalconForCausalLM(s["V"], width(s), s["H"], s["I"], multi_query=s["multi_query"])
+    return m, model_inputs(s), {}, {}
 
+
+# The shared sets, each with multi_query and without: the modules whose
+# figures depend on the K/V layout run all six.
+LAYOUTS = ([(name + ", multi_query", dict(s, multi_query=True)) for name, s in SHAPES]
+           + [(name + ", MHA (multi_query false)", dict(s, multi_query=False)) for name, s in SHAPES])
 
 CASES = [
     Case("transformers_FalconLinear", linear, SHAPES),
     Case("transformers_FalconRotaryEmbedding", rotary, SHAPES),
-    Case("transformers_FalconAttention", attention, SHAPES),
+    Case("transformers_FalconAttention", attention, LAYOUTS),
     Case("transformers_FalconMLP", mlp, SHAPES),
-    Case("transformers_FalconDecoderLayer", decoder_layer, SHAPES),
-    Case("transformers_FalconModel", model, SHAPES),
-    Case("transformers_FalconForCausalLM", causal_lm, SHAPES),
+    Case("transformers_FalconDecoderLayer", decoder_layer, LAYOUTS),
+    Case("transformers_FalconModel", model, LAYOUTS),
+    Case("transformers_FalconForCausalLM", causal_lm, LAYOUTS),
 ]
