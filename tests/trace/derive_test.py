@@ -4,7 +4,8 @@ Derives entries for torch.nn.GELU, torch.nn.LayerNorm,
 torch.nn.MultiheadAttention and the reference blocks (the Mixtral block with
 its expert loop folded), and checks that the derived formulas agree with the
 hand-written entries wherever both exist, operation by operation, at sizes
-other than the ones traced (eager profile). Also: cache-first lookup, --force, and the errors.
+other than the ones traced (eager profile). Also: cache-first lookup,
+--force, and the errors.
 
 Usage: derive_test.py LMP_BINARY (LMP_PYTHON: a python with torch)
 """

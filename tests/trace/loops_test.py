@@ -49,6 +49,23 @@ class Routed(nn.Module):
         return out
 
 
+class Ranked(Routed):
+    """Per expert, also the top 1 or 2 values (by its index) of each row it selects:
+    an output width that differs between iterations and is no multiple of
+    the rows, in a figure, which no sum can fold."""
+
+    def forward(self, x):
+        x = x.view(-1, x.shape[-1])
+        _, choice = torch.topk(self.gate(x), 1, dim=-1)
+        out = torch.zeros_like(x)
+        for e, expert in enumerate(self.experts):
+            rows = torch.where(choice == e)[0]
+            y = expert(x[rows])
+            values, _ = torch.topk(y, e % 2 + 1, dim=-1)
+            out.index_add_(0, rows, y * values.sum(-1, keepdim=True))
+        return out
+
+
 class Squares(Routed):
     """Per expert, also the [n_j, n_j] Gram matrix of the rows it selects: a
     figure quadratic in the data-dependent count, which no sum can fold."""
@@ -110,6 +127,12 @@ class LoopsTest(unittest.TestCase):
         self.assertEqual(ops["index_add"]["flops"], "{batch_size} * {seq_len} * {width}")
         self.assertEqual(ops["index"]["reads"]["activations"],
                          "{a_bytes} * {batch_size} * {seq_len} * {width} + 8 * {batch_size} * {seq_len}")
+
+    def test_a_figure_with_a_size_no_multiple_of_the_rows_is_refused(self):
+        with self.assertRaises(DeriveError) as e:
+            derive(f"{__name__}.Ranked", self.routed_config(), sub_layers=["gate", "experts"])
+        self.assertIn("aten.topk in the loop over experts has sizes that differ between iterations and are not "
+                      "multiples of the rows each selects", str(e.exception))
 
     def test_a_figure_quadratic_in_the_routed_rows_is_refused(self):
         with self.assertRaises(DeriveError) as e:

@@ -308,8 +308,7 @@ def _op_names(items):
 def _description(item):
     rec = item.records[0] if isinstance(item, loops.Folded) else item
     shapes = ", ".join("x".join(map(str, t.shape)) + " " + t.dtype for t in rec.inputs)
-    module = loops.generic_path(rec.module)
-    where = f" in {module}" if module else ""
+    where = f" in {item.module}" if item.module else ""
     if isinstance(item, loops.Folded):
         return (f"{rec.op}{where}, once per element of {item.body.path}, summed over all "
                 f"{item.body.length} (traced with inputs {shapes} in the first)")

@@ -25,6 +25,7 @@ import bisect
 import dataclasses
 import re
 from fractions import Fraction
+
 import torch
 
 from .poly import Poly
@@ -45,8 +46,8 @@ class Body:
     path: str        # the ModuleList
     length: int      # its elements
     iterations: list  # per iteration, the records of the body in order
-    coefficients: dict = None  # (position, slot) -> the slot's multiple of n_j
-    rows: list = None          # n_j per iteration (empty: nothing varies)
+    coefficients: dict  # (position, slot) -> the slot's multiple of n_j, or None
+    rows: list          # n_j per iteration (empty: nothing varies)
 
 
 @dataclasses.dataclass
@@ -89,9 +90,7 @@ def fold(module, records, calls, own):
         parent, _, tail = name.rpartition(".")
         if parent in lists and tail.isdigit() and own(caller):
             starts.setdefault(parent, []).append(bisect.bisect_left(own_indices, index))
-    items, done = list(stream), []
-    # Replace regions from the back so that earlier positions stay valid.
-    regions = []
+    regions = []  # (begin, end, folded items) in the own stream
     for path, positions in starts.items():
         if len(positions) < 2:
             continue
@@ -103,13 +102,13 @@ def fold(module, records, calls, own):
             continue
         begin, period = region
         end = begin + period * len(positions)
-        if any(begin < e and b < end for b, e in done):
+        if any(begin < e and b < end for b, e, _ in regions):
             continue
-        done.append((begin, end))
-        body = Body(path, lists[path], [stream[begin + j * period: begin + (j + 1) * period]
-                                        for j in range(len(positions))])
-        _find_rows(body)
+        iterations = [stream[begin + j * period: begin + (j + 1) * period] for j in range(len(positions))]
+        body = Body(path, lists[path], iterations, *_find_rows(path, iterations))
         regions.append((begin, end, [Folded(body, p) for p in range(period)]))
+    items = list(stream)
+    # From the back, so that the earlier regions' positions stay valid.
     for begin, end, folded in sorted(regions, key=lambda r: -r[0]):
         items[begin:end] = folded
     return items
@@ -170,31 +169,31 @@ def map_slots(rec, fn):
     return dataclasses.replace(rec, inputs=inputs, outputs=outputs, args=args, kwargs=kwargs)
 
 
-def _find_rows(body):
-    """Sets body.rows (n_j: the first tensor dimension that differs between
-    iterations) and body.coefficients: for each slot that differs, its
-    constant multiple of n_j, or None where it is not one (a loop index
-    passed as an argument: harmless unless a figure depends on it)."""
-    body.coefficients, body.rows = {}, []
-    varying = []
-    for p in range(len(body.iterations[0])):
-        values = [slots(it[p]) for it in body.iterations]
+def _find_rows(path, iterations):
+    """(coefficients, rows): rows is n_j, the first tensor dimension that
+    differs between iterations; coefficients maps each slot that differs to
+    its constant multiple of n_j, or to None where it is not one (a loop
+    index passed as an argument: harmless unless a figure depends on it)."""
+    coefficients, rows, varying = {}, [], []
+    for p in range(len(iterations[0])):
+        values = [slots(it[p]) for it in iterations]
         if any(len(v) != len(values[0]) for v in values):
-            raise LoopError(f"the loop over {body.path} runs {body.iterations[0][p].op} with a different "
+            raise LoopError(f"the loop over {path} runs {iterations[0][p].op} with a different "
                             "number of dimensions from one iteration to the next")
         for k, (_, is_dim) in enumerate(values[0]):
             column = [v[k][0] for v in values]
             if len(set(column)) > 1:
                 varying.append((p, k, column))
-                if is_dim and not body.rows:
-                    body.rows = column
+                if is_dim and not rows:
+                    rows = column
     for p, k, column in varying:
         coefficient = None
-        if body.rows:
-            ratios = {Fraction(v, n) for v, n in zip(column, body.rows) if n}
-            if len(ratios) == 1 and all(v == 0 for v, n in zip(column, body.rows) if not n):
+        if rows:
+            ratios = {Fraction(v, n) for v, n in zip(column, rows) if n}
+            if len(ratios) == 1 and all(v == 0 for v, n in zip(column, rows) if not n):
                 coefficient = ratios.pop()
-        body.coefficients[(p, k)] = coefficient
+        coefficients[(p, k)] = coefficient
+    return coefficients, rows
 
 
 def symbolic_record(item):
