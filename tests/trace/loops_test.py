@@ -31,7 +31,6 @@ class Stack(nn.Module):
 class Routed(nn.Module):
     """Top-1 routing with the expert index passed to eq as an integer: an
     argument that differs between iterations but is in no figure."""
-    square = False
 
     def __init__(self, width, num_experts):
         super().__init__()
@@ -44,32 +43,29 @@ class Routed(nn.Module):
         out = torch.zeros_like(x)
         for e, expert in enumerate(self.experts):
             rows = torch.where(choice == e)[0]
-            y = expert(x[rows])
-            out.index_add_(0, rows, (y @ y.T) @ y if self.square else y)
+            out.index_add_(0, rows, self.combine(expert(x[rows]), e))
         return out
+
+    def combine(self, y, expert_index):
+        return y
 
 
 class Ranked(Routed):
-    """Per expert, also the top 1 or 2 values (by its index) of each row it selects:
-    an output width that differs between iterations and is no multiple of
-    the rows, in a figure, which no sum can fold."""
+    """Per expert, also the top 1 or 2 values (by its index) of each row it
+    selects: an output width that differs between iterations and is no
+    multiple of the rows, in a figure, which no sum can fold."""
 
-    def forward(self, x):
-        x = x.view(-1, x.shape[-1])
-        _, choice = torch.topk(self.gate(x), 1, dim=-1)
-        out = torch.zeros_like(x)
-        for e, expert in enumerate(self.experts):
-            rows = torch.where(choice == e)[0]
-            y = expert(x[rows])
-            values, _ = torch.topk(y, e % 2 + 1, dim=-1)
-            out.index_add_(0, rows, y * values.sum(-1, keepdim=True))
-        return out
+    def combine(self, y, expert_index):
+        values, _ = torch.topk(y, expert_index % 2 + 1, dim=-1)
+        return y * values.sum(-1, keepdim=True)
 
 
 class Squares(Routed):
     """Per expert, also the [n_j, n_j] Gram matrix of the rows it selects: a
     figure quadratic in the data-dependent count, which no sum can fold."""
-    square = True
+
+    def combine(self, y, expert_index):
+        return (y @ y.T) @ y
 
 
 def config(tmp, sizes, init, width_expr):
