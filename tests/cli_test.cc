@@ -93,7 +93,7 @@ TEST(CliTest, GoldenOutputs) {
         << file << " changed; if intended, run tests/golden/refresh.sh and review the diff";
     ++checked;
   }
-  EXPECT_EQ(checked, 13);  // every text format of analyze and generate, sweeps and a compare
+  EXPECT_EQ(checked, 15);  // every text format of analyze and generate, sweeps, a compare, validate
 }
 
 TEST(CliTest, ArchitectureFileAndModuleEval) {
@@ -142,8 +142,8 @@ TEST(CliTest, HardwareListAndShow) {
 // Bytes 33,280 + 2,048 + 8,192 = 43,520: memory 4.352e-08 s beats compute
 // 528,384 / 1e14 = 5.28e-09 s; intensity 528,384 / 43,520.
 TEST(CliTest, AnalyzeWithHardwareCsvAndJson) {
-  const std::string args = "analyze tiny_model.json --seq 16 --stage prefill --hardware toy --hardware-file "
-                           "my_hardware.json";
+  const std::string args = "analyze tiny_model.json --seq 16 --stage prefill --hardware toy --runtime ideal "
+                           "--hardware-file my_hardware.json";
   const Result c = Lmp(args + " --format csv");
   ASSERT_EQ(c.exit_code, 0) << c.err;
   EXPECT_EQ(c.out,
@@ -219,8 +219,8 @@ TEST(CliTest, ModuleShowListsProfiles) {
 // instances: 67.84 ns. Two decode steps, no kv_len dependence: every TPOT is
 // 67.84 ns, e2e = 87.04 + 2 x 67.84 = 222.72 ns, 3 tokens / 222.72 ns.
 TEST(CliTest, GenerateJsonAndTable) {
-  const std::string args = "generate tiny_model.json --prompt 16 --gen 3 --hardware toy --hardware-file "
-                           "my_hardware.json";
+  const std::string args = "generate tiny_model.json --prompt 16 --gen 3 --hardware toy --runtime ideal "
+                           "--hardware-file my_hardware.json";
   const Result j = Lmp(args + " --format json");
   ASSERT_EQ(j.exit_code, 0) << j.err;
   const nlohmann::json g = nlohmann::json::parse(j.out);
@@ -250,8 +250,8 @@ TEST(CliTest, GenerateJsonAndTable) {
 // tokens, 16 x 64 x 2 in + 16 x 256 x 2 out = 10,240 (the two layers run one
 // after another). Total 76,800; headroom 1,073,741,824 - 76,800.
 TEST(CliTest, AnalyzeWithHardwareReportsMemory) {
-  const std::string args = "analyze tiny_model.json --seq 16 --stage prefill --hardware toy --hardware-file "
-                           "my_hardware.json";
+  const std::string args = "analyze tiny_model.json --seq 16 --stage prefill --hardware toy --runtime ideal "
+                           "--hardware-file my_hardware.json";
   const Result j = Lmp(args + " --format json");
   ASSERT_EQ(j.exit_code, 0) << j.err;
   EXPECT_NE(j.out.find("  \"memory\": {\n    \"context_len\": 16,\n    \"weight_bytes\": 66560,\n"
@@ -620,7 +620,7 @@ INSTANTIATE_TEST_SUITE_P(
                  "lmp: error: --format: unknown format 'xml'; use csv, jsonl or markdown"},
         BadInput{"CompareUnknownKey", "compare Llama-2-7b-hf --hardware h100 --a w-bits=4 --b w-bit=4",
                  "lmp: error: --b: unknown key 'w-bit' (did you mean 'w-bits'?); keys: model, hardware, batch, "
-                 "prompt, gen, w-bits, a-bits, kv-bits, w-group-size, compute, profile, sram-bytes"},
+                 "prompt, gen, w-bits, a-bits, kv-bits, w-group-size, compute, profile, sram-bytes, runtime"},
         BadInput{"CompareBadValue", "compare Llama-2-7b-hf --hardware h100 --a batch=0 --b batch=1",
                  "lmp: error: --batch: A: must be a positive integer, got 0"},
         BadInput{"GenZero", "generate Llama-2-7b-hf --hardware h100 --gen 0",

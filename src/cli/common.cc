@@ -22,6 +22,12 @@ hardware::Catalog LoadHardware(const std::vector<std::string>& files) {
   return c;
 }
 
+hardware::RuntimeCatalog LoadRuntimes(const std::vector<std::string>& files) {
+  hardware::RuntimeCatalog c = hardware::RuntimeCatalog::Embedded();
+  for (const std::string& f : files) c.AddFile(f);
+  return c;
+}
+
 void AddRepeatableFileOption(CLI::App& cmd, const std::string& name, std::vector<std::string>& files,
                              const std::string& help) {
   cmd.add_option(name, files, help)

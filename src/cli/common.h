@@ -8,6 +8,7 @@
 
 #include "db/module_db.h"
 #include "hardware/hardware.h"
+#include "hardware/runtime.h"
 
 namespace lmp::cli {
 
@@ -15,6 +16,7 @@ namespace lmp::cli {
 // module database and hardware catalog, with files layered over them.
 db::ModuleDb LoadDb(const std::vector<std::string>& files);
 hardware::Catalog LoadHardware(const std::vector<std::string>& files);
+hardware::RuntimeCatalog LoadRuntimes(const std::vector<std::string>& files);
 
 // An option taking one file per use, repeatable; a vector option would
 // otherwise swallow the positional arguments that follow it.

@@ -23,9 +23,14 @@ void SetupCompare(CLI::App& cmd, CompareOptions& o) {
   cmd.add_option("--kv-bits", s.kv_bits, "bits per KV-cache element")->capture_default_str();
   cmd.add_option("--w-group-size", s.w_group_size, "weights per quantization group (0: none)")->capture_default_str();
   cmd.add_option("--compute", s.compute, "matmul precision: auto, fp16, bf16, fp8, int8, ...")->capture_default_str();
-  cmd.add_option("--profile", s.profile,
-                 "execution profile: fused, flash (FlashAttention) or eager (each PyTorch kernel, docs/conventions.md)")
-      ->capture_default_str();
+  o.profile_option = cmd.add_option("--profile", s.profile,
+                                    "execution profile: fused, flash (FlashAttention) or eager (each PyTorch kernel, "
+                                    "docs/conventions.md); default: the runtime's")
+                         ->capture_default_str();
+  cmd.add_option("--runtime", o.shared.runtime,
+                 "runtime profile: ideal, serving (the default), compiled or eager (docs/calibration.md)");
+  AddRepeatableFileOption(cmd, "--runtime-file", o.runtime_files,
+                          "runtime profiles and device efficiencies layered over the embedded ones (repeatable)");
   cmd.add_option("--sram-bytes", s.sram_bytes, "on-chip SRAM per attention block (default: the device's)")
       ->check(CLI::PositiveNumber);
   AddFileOptions(cmd, o.db_files, o.hardware_files);
@@ -36,12 +41,14 @@ void SetupCompare(CLI::App& cmd, CompareOptions& o) {
 
 int RunCompare(const CompareOptions& o) {
   request::RequestSpec a = o.shared, b = o.shared;
+  a.profile_given = b.profile_given = o.profile_option->count() > 0;
   request::ApplySettings(o.a, "--a", &a);
   request::ApplySettings(o.b, "--b", &b);
   const db::ModuleDb db = LoadDb(o.db_files);
   const hardware::Catalog catalog = LoadHardware(o.hardware_files);
-  const request::RequestOutcome ra = request::EvaluateRequest(a, db, catalog, "A: ");
-  const request::RequestOutcome rb = request::EvaluateRequest(b, db, catalog, "B: ");
+  const hardware::RuntimeCatalog runtimes = LoadRuntimes(o.runtime_files);
+  const request::RequestOutcome ra = request::EvaluateRequest(a, db, catalog, runtimes, "A: ");
+  const request::RequestOutcome rb = request::EvaluateRequest(b, db, catalog, runtimes, "B: ");
   Output out("");
   out.Write(o.format == "json" ? report::CompareJson(ra, rb).dump(2) + "\n" : report::CompareText(ra, rb));
   out.Close();

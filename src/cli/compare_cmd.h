@@ -15,7 +15,8 @@ struct CompareOptions {
   request::RequestSpec shared;
   std::string a, b;
   std::string format = "table";
-  std::vector<std::string> db_files, hardware_files;
+  std::vector<std::string> db_files, hardware_files, runtime_files;
+  CLI::Option* profile_option = nullptr;
 };
 
 void SetupCompare(CLI::App& cmd, CompareOptions& o);

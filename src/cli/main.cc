@@ -25,7 +25,9 @@
 #include "analysis/plan.h"
 #include "cli/common.h"
 #include "cli/compare_cmd.h"
+#include "cli/runtime_option.h"
 #include "cli/sweep_cmd.h"
+#include "cli/validate_cmd.h"
 #include "db/db_store.h"
 #include "db/module_db.h"
 #include "db/seed_import.h"
@@ -69,8 +71,11 @@ struct Options {
   std::string output;                      // -o: a file instead of stdout
   std::string group_by = "op";             // --by
   size_t top = 0;                          // --top
+  lmp::cli::RuntimeOptions runtime;  // --runtime, --runtime-file
   lmp::cli::SweepOptions sweep;
   lmp::cli::CompareOptions compare;
+  lmp::cli::ValidateOptions validate;
+  lmp::cli::RuntimeListOptions runtimes;
   // The user database (module add | remove | import | analyze, analyze --analyze-missing).
   CLI::App* module_add = nullptr;
   CLI::App* module_remove = nullptr;
@@ -120,9 +125,11 @@ void AddComputeOption(CLI::App& cmd, Options& o) {
 // How attention runs: the execution profile and the SRAM its tiles fit in
 // (docs/flash.md).
 void AddProfileOptions(CLI::App& cmd, Options& o) {
-  cmd.add_option("--profile", o.scenario.profile,
-                 "execution profile: fused, flash (FlashAttention) or eager (each PyTorch kernel, docs/conventions.md)")
-      ->capture_default_str();
+  o.runtime.profile_options.push_back(
+      cmd.add_option("--profile", o.scenario.profile,
+                     "execution profile: fused, flash (FlashAttention) or eager (each PyTorch kernel, "
+                     "docs/conventions.md); with --hardware, default: the runtime's")
+          ->capture_default_str());
   o.sram_options.push_back(cmd.add_option(
       "--sram-bytes", o.scenario.sram_bytes,
       "on-chip SRAM one attention block may use, for the flash profile's tiles (default: the --hardware "
@@ -324,6 +331,7 @@ void SetupAnalyze(CLI::App& cmd, Options& o) {
   cmd.add_option("--hardware", o.hardware,
                  "device (see 'lmp hardware list'): adds roofline time, bound and intensity per operation");
   AddHardwareFileOption(cmd, o);
+  lmp::cli::AddRuntimeOptions(cmd, o.runtime);
   cmd.add_option("--format", o.format, "table, json, csv, markdown, or html (needs --hardware; use with -o)")
       ->check(CLI::IsMember({"table", "json", "csv", "markdown", "html"}))
       ->capture_default_str();
@@ -352,25 +360,31 @@ int RunAnalyze(Options& o) {
                 "shapes the table and markdown formats only; drop it, or use --format table or markdown");
   }
   lmp::analysis::ValidateScenario(o.scenario);
-  lmp::db::ModuleDb db = LoadDb(o);
-  const lmp::model::Model model = lmp::model::LoadModel(o.model);
-  if (!o.analyze_missing.empty()) db = AnalyzeMissing(o, model);
-  const lmp::analysis::Plan plan = lmp::analysis::BuildPlan(model, db, o.scenario.profile);
   if (!o.hardware_files.empty() && o.hardware.empty()) {
     throw Error("", "--hardware-file", "has no effect without --hardware NAME; add it, or drop --hardware-file");
   }
+  lmp::cli::CheckRuntimeNeedsHardware(o.runtime, !o.hardware.empty());
   std::optional<lmp::hardware::Catalog> catalog;
   const lmp::hardware::Device* device = nullptr;
+  lmp::hardware::Timing timing;
   if (!o.hardware.empty()) {
     catalog = LoadHardware(o);
     device = &catalog->Get(o.hardware);
     o.scenario = lmp::hardware::OnDevice(o.scenario, *device);
+    const lmp::hardware::RuntimeCatalog runtimes = lmp::cli::LoadRuntimes(o.runtime);
+    const lmp::hardware::Runtime& runtime = lmp::cli::ChosenRuntime(runtimes, o.runtime);
+    lmp::cli::ApplyRuntimeProfile(runtime, o.runtime, &o.scenario);
+    timing = runtimes.Resolve(runtime, *device);
   }
+  lmp::db::ModuleDb db = LoadDb(o);
+  const lmp::model::Model model = lmp::model::LoadModel(o.model);
+  if (!o.analyze_missing.empty()) db = AnalyzeMissing(o, model);
+  const lmp::analysis::Plan plan = lmp::analysis::BuildPlan(model, db, o.scenario.profile);
   const lmp::analysis::Analysis a = lmp::analysis::Analyze(plan, o.scenario);
   std::optional<lmp::hardware::RooflineAnalysis> roofline;
   std::optional<lmp::hardware::MemoryFit> memory;
   if (device != nullptr) {
-    roofline = lmp::hardware::RooflineAll(plan, a, *device);
+    roofline = lmp::hardware::RooflineAll(plan, a, *device, timing);
     lmp::hardware::MemoryFit m;
     m.footprint = lmp::analysis::MemoryFootprint(plan, o.scenario, lmp::analysis::ScenarioContextLen(o.scenario));
     m.status = lmp::hardware::CheckFit(m.footprint.total_bytes, device->dram_bytes);
@@ -404,6 +418,7 @@ void SetupGenerate(CLI::App& cmd, Options& o) {
       ->capture_default_str();
   cmd.add_option("--hardware", o.hardware, "device (see 'lmp hardware list')")->required();
   AddHardwareFileOption(cmd, o);
+  lmp::cli::AddRuntimeOptions(cmd, o.runtime);
   AddBitsOptions(cmd, o);
   AddComputeOption(cmd, o);
   AddProfileOptions(cmd, o);
@@ -417,28 +432,40 @@ void SetupGenerate(CLI::App& cmd, Options& o) {
 // What `generate` and `fit` share: the checked options, the model compiled
 // for the scenario's profile, and the device, whose SRAM fills an unset
 // --sram-bytes.
+// For a timed command (generate), the runtime (--runtime, else the default)
+// sets the profile unless --profile was given, so it is chosen before the
+// plan is built. fit prints no time and keeps --profile's value.
 struct RequestSetup {
   lmp::model::Model model;
   lmp::analysis::Plan plan;
   lmp::hardware::Catalog catalog;
+  lmp::hardware::Timing timing;
 };
 
-RequestSetup LoadRequest(Options& o) {
+RequestSetup LoadRequest(Options& o, bool timed) {
   if (o.gen_len < 1) throw Error("", "--gen", "must be a positive integer, got " + std::to_string(o.gen_len));
   CheckSramOption(o);
   lmp::analysis::ValidateScenario(o.scenario);
+  RequestSetup r{{}, {}, LoadHardware(o), {}};
+  const lmp::hardware::Device& device = r.catalog.Get(o.hardware);
+  if (timed) {
+    const lmp::hardware::RuntimeCatalog runtimes = lmp::cli::LoadRuntimes(o.runtime);
+    const lmp::hardware::Runtime& runtime = lmp::cli::ChosenRuntime(runtimes, o.runtime);
+    lmp::cli::ApplyRuntimeProfile(runtime, o.runtime, &o.scenario);
+    r.timing = runtimes.Resolve(runtime, device);
+  }
   const lmp::db::ModuleDb db = LoadDb(o);
-  RequestSetup r{lmp::model::LoadModel(o.model), {}, LoadHardware(o)};
+  r.model = lmp::model::LoadModel(o.model);
   r.plan = lmp::analysis::BuildPlan(r.model, db, o.scenario.profile);
-  o.scenario = lmp::hardware::OnDevice(o.scenario, r.catalog.Get(o.hardware));
+  o.scenario = lmp::hardware::OnDevice(o.scenario, device);
   return r;
 }
 
 int RunGenerate(Options& o) {
-  const RequestSetup setup = LoadRequest(o);
+  const RequestSetup setup = LoadRequest(o, true);
   const lmp::analysis::Plan& plan = setup.plan;
   const lmp::hardware::Device& device = setup.catalog.Get(o.hardware);
-  const lmp::request::GenerateResult r = lmp::request::Generate(plan, o.scenario, o.gen_len, device);
+  const lmp::request::GenerateResult r = lmp::request::Generate(plan, o.scenario, o.gen_len, device, setup.timing);
   lmp::hardware::MemoryFit mem;
   mem.footprint = lmp::analysis::MemoryFootprint(
       plan, o.scenario, lmp::analysis::RequestContextLen(o.scenario.prompt_len, o.gen_len));
@@ -457,7 +484,7 @@ int RunGenerate(Options& o) {
     steps.decode_kv_len = r.decode_steps > 0 ? r.last_kv_len : 0;
     if (r.decode_steps == 0) steps.stages = {lmp::analysis::Stage::kPrefill};
     const lmp::analysis::Analysis a = lmp::analysis::Analyze(plan, steps);
-    const lmp::hardware::RooflineAnalysis roof = lmp::hardware::RooflineAll(plan, a, device);
+    const lmp::hardware::RooflineAnalysis roof = lmp::hardware::RooflineAll(plan, a, device, setup.timing);
     Emit(o, lmp::report::RenderHtml(lmp::report::HtmlFromGenerate(plan, a, roof, r, mem, o.gen_len)));
   } else {
     Emit(o, lmp::report::GenerateText(plan, params, o.scenario, device, r, mem));
@@ -490,7 +517,7 @@ int RunFit(Options& o) {
   if (solve_prompt && o.fit_prompt->count() > 0) {
     throw Error("", "--prompt", "is what 'lmp fit' solves for when --batch is given; drop one of them");
   }
-  const RequestSetup setup = LoadRequest(o);
+  const RequestSetup setup = LoadRequest(o, false);
   const lmp::analysis::Plan& plan = setup.plan;
   const lmp::hardware::Device& device = setup.catalog.Get(o.hardware);
   lmp::report::FitReport rep;
@@ -767,6 +794,10 @@ void SetupSweep(CLI::App& cmd, Options& o) { lmp::cli::SetupSweep(cmd, o.sweep);
 int RunSweep(Options& o) { return lmp::cli::RunSweep(o.sweep); }
 void SetupCompare(CLI::App& cmd, Options& o) { lmp::cli::SetupCompare(cmd, o.compare); }
 int RunCompare(Options& o) { return lmp::cli::RunCompare(o.compare); }
+void SetupValidate(CLI::App& cmd, Options& o) { lmp::cli::SetupValidate(cmd, o.validate); }
+int RunValidate(Options& o) { return lmp::cli::RunValidate(o.validate); }
+void SetupRuntime(CLI::App& cmd, Options& o) { lmp::cli::SetupRuntime(cmd, o.runtimes); }
+int RunRuntime(Options& o) { return lmp::cli::RunRuntime(o.runtimes); }
 
 // The subcommand table.
 struct Subcommand {
@@ -790,6 +821,9 @@ constexpr Subcommand kSubcommands[] = {
     {"module", "the module database: list, show, eval; add, remove, import, analyze (an agent writes an entry)",
      SetupModule, RunModule},
     {"hardware", "the hardware catalog: list, show", SetupHardware, RunHardware},
+    {"runtime", "the runtime profiles of the time model: list, show", SetupRuntime, RunRuntime},
+    {"validate", "predicted against measured latency and throughput (data/measurements), with error statistics",
+     SetupValidate, RunValidate},
 };
 
 void PrintError(const Error& e) {

@@ -49,7 +49,12 @@ void SetupSweep(CLI::App& cmd, SweepOptions& o) {
   cmd.add_option("--w-bits", o.w_bits, "bits per weight" + lists)->capture_default_str();
   cmd.add_option("--a-bits", o.a_bits, "bits per activation" + lists)->capture_default_str();
   cmd.add_option("--kv-bits", o.kv_bits, "bits per KV-cache element" + lists)->capture_default_str();
-  cmd.add_option("--profile", o.profiles, "execution profiles, comma-separated: fused, flash")->capture_default_str();
+  cmd.add_option("--profile", o.profiles,
+                 "execution profiles, comma-separated: fused, flash (default: the runtime's, else fused)");
+  cmd.add_option("--runtime", o.runtime,
+                 "runtime profile every scenario is timed under: ideal, serving (the default), compiled or eager");
+  AddRepeatableFileOption(cmd, "--runtime-file", o.runtime_files,
+                          "runtime profiles and device efficiencies layered over the embedded ones (repeatable)");
   cmd.add_option("--w-group-size", o.w_group_size, "weights per quantization group, every scenario (0: none)")
       ->capture_default_str();
   cmd.add_option("--compute", o.compute, "matmul precision, every scenario: auto, fp16, bf16, fp8, int8, ...")
@@ -67,7 +72,14 @@ int RunSweep(const SweepOptions& o) {
   sweep::Axes axes;
   axes.models = sweep::ParseNameList(o.models, "--model");
   axes.devices = sweep::ParseNameList(o.hardware, "--hardware");
-  axes.profiles = sweep::ParseNameList(o.profiles, "--profile");
+  const hardware::RuntimeCatalog runtimes = LoadRuntimes(o.runtime_files);
+  const hardware::Runtime& runtime = runtimes.GetOrDefault(o.runtime, "--runtime");
+  axes.runtime = runtime.name;
+  if (o.profiles.empty()) {
+    axes.profiles = {runtime.execution_profile.empty() ? "fused" : runtime.execution_profile};
+  } else {
+    axes.profiles = sweep::ParseNameList(o.profiles, "--profile");
+  }
   axes.batches = sweep::ParseIntList(o.batches, "--batch");
   axes.prompts = sweep::ParseIntList(o.prompts, "--prompt");
   axes.gens = sweep::ParseIntList(o.gens, "--gen");
@@ -85,7 +97,7 @@ int RunSweep(const SweepOptions& o) {
 
   const db::ModuleDb db = LoadDb(o.db_files);
   const hardware::Catalog catalog = LoadHardware(o.hardware_files);
-  const sweep::Sweep sw(axes, db, catalog);
+  const sweep::Sweep sw(axes, db, catalog, runtimes);
   Output out(o.output);
   ProgressBar bar;
   const bool show_progress = ::isatty(STDERR_FILENO) && sw.scenarios() >= kProgressMinScenarios;

@@ -11,7 +11,7 @@ namespace lmp::cli {
 // `lmp sweep`: the options as typed; lists are parsed when it runs.
 struct SweepOptions {
   std::string models, hardware;
-  std::string profiles = "fused";
+  std::string profiles;  // "": the runtime's execution profile, else fused
   std::string batches = "1", prompts = "2048", gens = "256";
   std::string w_bits = "16", a_bits = "16", kv_bits = "16";
   int64_t w_group_size = 0;
@@ -21,7 +21,8 @@ struct SweepOptions {
   std::string where;
   bool pareto = false;
   int jobs = 0;  // 0: one per hardware thread
-  std::vector<std::string> db_files, hardware_files;
+  std::string runtime;  // "": the default runtime
+  std::vector<std::string> db_files, hardware_files, runtime_files;
 };
 
 void SetupSweep(CLI::App& cmd, SweepOptions& o);

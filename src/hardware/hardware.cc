@@ -27,6 +27,7 @@ Device ParseDevice(const Json& j, const std::string& file, const std::string& pt
   d.onchip_bytes = mem.value("onchip_bytes", int64_t{0});
   d.sram_per_core_bytes = mem.value("sram_per_core_bytes", int64_t{0});
   d.interconnect_bandwidth_bytes_per_s = j.value("interconnect_bandwidth_bytes_per_s", 0.0);
+  d.compute_units = j.value("compute_units", int64_t{0});
   d.tensor_flops_per_s = Peaks(j["tensor_flops_per_s"]);
   d.vector_flops_per_s = Peaks(j["vector_flops_per_s"]);
   d.citation = j["citation"].get<std::string>();

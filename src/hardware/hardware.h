@@ -26,6 +26,9 @@ struct Device {
   // the L2 (onchip_bytes): a kernel's tiles must fit in one core. 0: not known.
   int64_t sram_per_core_bytes = 0;
   double interconnect_bandwidth_bytes_per_s = 0;  // 0: not known
+  // Streaming multiprocessors (NVIDIA) or compute units (AMD): the units a
+  // GEMM's tiles are spread over, for wave quantisation. 0: not known.
+  int64_t compute_units = 0;
   // Precision ("fp16", "int8", ...) -> FLOP/s (OP/s for integers).
   std::map<std::string, double> tensor_flops_per_s;
   std::map<std::string, double> vector_flops_per_s;

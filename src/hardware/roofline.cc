@@ -84,17 +84,18 @@ Peak PeakFor(const Device& d, const std::string& kind, const analysis::Scenario&
 }
 
 RooflineStage Roofline(const analysis::Plan& plan, const analysis::StageResult& stage, const Device& device,
-                       const analysis::Scenario& s) {
+                       const analysis::Scenario& s, const Timing& timing) {
   RooflineStage out;
   out.ops.resize(plan.ops.size());
-  std::vector<std::pair<std::string, Peak>> peaks;
+  std::vector<OpRate> rates;
+  OpRates(plan, stage, device, s, timing, OpPeaks(plan, device, s), &rates);
   for (size_t i = 0; i < plan.ops.size(); ++i) {
     const analysis::PlanOp& op = plan.ops[i];
-    auto p = std::find_if(peaks.begin(), peaks.end(), [&](const auto& e) { return e.first == op.kind; });
-    if (p == peaks.end()) {
-      peaks.emplace_back(op.kind, PeakFor(device, op.kind, s));
+    auto k = std::find_if(out.time_by_kind_s.begin(), out.time_by_kind_s.end(),
+                          [&](const auto& e) { return e.first == op.kind; });
+    if (k == out.time_by_kind_s.end()) {
       out.time_by_kind_s.emplace_back(op.kind, 0.0);
-      p = peaks.end() - 1;
+      k = out.time_by_kind_s.end() - 1;
     }
     const analysis::Metrics& m = stage.ops[i];
     RooflineOp& r = out.ops[i];
@@ -102,14 +103,17 @@ RooflineStage Roofline(const analysis::Plan& plan, const analysis::StageResult& 
     const double flops = static_cast<double>(m[db::kFlops]);
     const double bytes = static_cast<double>(r.bytes);
     r.intensity_flops_per_byte = r.bytes == 0 ? std::numeric_limits<double>::infinity() : flops / bytes;
-    r.compute_time_s = flops / p->second.flops_per_s;
-    r.memory_time_s = bytes / device.dram_bandwidth_bytes_per_s;
+    r.compute_time_s = flops / rates[i].compute_flops_per_s;
+    r.memory_time_s = bytes / rates[i].memory_bytes_per_s;
+    r.overhead_s = rates[i].overhead_s;
     r.bound = r.compute_time_s > r.memory_time_s ? Bound::kCompute : Bound::kMemory;
-    r.time_s = std::max(r.compute_time_s, r.memory_time_s);
+    r.time_s = std::max(r.compute_time_s, r.memory_time_s) + r.overhead_s;
     const double total = static_cast<double>(op.count) * r.time_s;
     out.time_s += total;
-    out.time_by_kind_s[p - peaks.begin()].second += total;
+    k->second += total;
   }
+  out.step_overhead_s = StepOverhead_s(timing, stage.inputs.stage);
+  out.time_s += out.step_overhead_s;
   return out;
 }
 
@@ -128,29 +132,32 @@ std::vector<double> OpPeaks(const analysis::Plan& plan, const Device& device, co
   return out;
 }
 
-double RooflineTime_s(const analysis::Plan& plan, const analysis::StageResult& stage, const Device& device,
-                      const std::vector<double>& op_peaks_flops_per_s) {
+double StageTime_s(const analysis::Plan& plan, const analysis::StageResult& stage, const std::vector<OpRate>& op_rates,
+                   double step_overhead_s) {
   // The same operations in the same order as Roofline, so the sum rounds the
   // same way.
   double time_s = 0;
   for (size_t i = 0; i < plan.ops.size(); ++i) {
     const analysis::Metrics& m = stage.ops[i];
-    const double compute_s = static_cast<double>(m[db::kFlops]) / op_peaks_flops_per_s[i];
-    const double memory_s = static_cast<double>(OpBytes(m)) / device.dram_bandwidth_bytes_per_s;
-    time_s += static_cast<double>(plan.ops[i].count) * std::max(compute_s, memory_s);
+    time_s += static_cast<double>(plan.ops[i].count) *
+              OpTime_s(op_rates[i], static_cast<double>(m[db::kFlops]), static_cast<double>(OpBytes(m)));
   }
-  return time_s;
+  return time_s + step_overhead_s;
 }
 
-RooflineAnalysis RooflineAll(const analysis::Plan& plan, const analysis::Analysis& a, const Device& device) {
+RooflineAnalysis RooflineAll(const analysis::Plan& plan, const analysis::Analysis& a, const Device& device,
+                             const Timing& timing) {
   RooflineAnalysis out;
   out.device = device;
+  out.timing = timing;
   for (const analysis::PlanOp& op : plan.ops) {
     const bool seen = std::any_of(out.peaks_by_kind.begin(), out.peaks_by_kind.end(),
                                   [&](const auto& e) { return e.first == op.kind; });
     if (!seen) out.peaks_by_kind.emplace_back(op.kind, PeakFor(device, op.kind, a.scenario));
   }
-  for (const analysis::StageResult& st : a.stages) out.stages.push_back(Roofline(plan, st, device, a.scenario));
+  for (const analysis::StageResult& st : a.stages) {
+    out.stages.push_back(Roofline(plan, st, device, a.scenario, timing));
+  }
   return out;
 }
 

@@ -10,6 +10,8 @@
 #include "analysis/plan.h"
 #include "analysis/scenario.h"
 #include "hardware/hardware.h"
+#include "hardware/runtime.h"
+#include "hardware/time_model.h"
 
 namespace lmp::hardware {
 
@@ -39,43 +41,51 @@ enum class Bound { kCompute, kMemory };
 const char* BoundName(Bound b);
 
 // One operation, one instance. Every kernel reads its inputs from DRAM and
-// writes its outputs there, so bytes are all reads plus all writes.
+// writes its outputs there, so bytes are all reads plus all writes. Under a
+// runtime other than ideal the rates are those the runtime reaches
+// (time_model.h) and each kernel adds its fixed overhead.
 struct RooflineOp {
   int64_t bytes = 0;
   double intensity_flops_per_byte = 0;  // +inf when bytes == 0
-  double compute_time_s = 0;            // flops / peak
-  double memory_time_s = 0;             // bytes / DRAM bandwidth
-  double time_s = 0;                    // max of the two
+  double compute_time_s = 0;            // flops / peak (x efficiency)
+  double memory_time_s = 0;             // bytes / DRAM bandwidth (x efficiency)
+  double overhead_s = 0;                // the runtime's fixed cost per kernel; 0 when ideal
+  double time_s = 0;                    // max of the two, plus overhead_s
   Bound bound = Bound::kMemory;         // ties count as memory-bound
 };
 
 struct RooflineStage {
   std::vector<RooflineOp> ops;  // per instance, parallel to Plan::ops
-  double time_s = 0;            // sum over ops of count x time_s, in plan order
+  double step_overhead_s = 0;   // the runtime's fixed cost per step; 0 when ideal
+  // Sum over ops of count x time_s, in plan order, plus step_overhead_s.
+  double time_s = 0;
   // Kind -> seconds, kinds in order of first appearance in the plan.
   std::vector<std::pair<std::string, double>> time_by_kind_s;
 };
 
+// The stage timed under `timing` (default: the ideal roofline).
 RooflineStage Roofline(const analysis::Plan& plan, const analysis::StageResult& stage, const Device& device,
-                       const analysis::Scenario& s);
+                       const analysis::Scenario& s, const Timing& timing = Timing{});
 
 // Each operation's peak FLOP/s, parallel to Plan::ops, as Roofline picks it
 // (PeakFor by kind). For callers that time many stages on one device.
 std::vector<double> OpPeaks(const analysis::Plan& plan, const Device& device, const analysis::Scenario& s);
 
-// Roofline(plan, stage, device, s).time_s, bit for bit, without the
-// per-operation detail; `op_peaks_flops_per_s` from OpPeaks.
-double RooflineTime_s(const analysis::Plan& plan, const analysis::StageResult& stage, const Device& device,
-                      const std::vector<double>& op_peaks_flops_per_s);
+// Roofline(plan, stage, device, s, timing).time_s, bit for bit, without the
+// per-operation detail; `op_rates` from OpRates for this stage.
+double StageTime_s(const analysis::Plan& plan, const analysis::StageResult& stage, const std::vector<OpRate>& op_rates,
+                   double step_overhead_s);
 
 // The roofline of every stage of an analysis, with the peak chosen per kind.
 struct RooflineAnalysis {
   Device device;
+  Timing timing;
   std::vector<std::pair<std::string, Peak>> peaks_by_kind;  // plan order
   std::vector<RooflineStage> stages;                        // parallel to Analysis::stages
 };
 
-RooflineAnalysis RooflineAll(const analysis::Plan& plan, const analysis::Analysis& a, const Device& device);
+RooflineAnalysis RooflineAll(const analysis::Plan& plan, const analysis::Analysis& a, const Device& device,
+                             const Timing& timing = Timing{});
 
 }  // namespace lmp::hardware
 

@@ -18,6 +18,7 @@ std::string Settings(const RequestOutcome& o) {
   if (s.compute != "auto") text += ", compute " + s.compute;
   text += ", profile " + s.profile;
   if (s.profile == "flash") text += fmt::format(" (sram-bytes {})", analysis::SramBytes(s));
+  text += ", runtime " + o.result.runtime;
   return text;
 }
 
@@ -59,6 +60,7 @@ Json Side(const RequestOutcome& o) {
               {"compute", s.compute},
               {"profile", s.profile},
               {"sram_bytes", analysis::SramBytes(s)},
+              {"runtime", o.result.runtime},
               {"ttft_s", o.result.ttft_s},
               {"tpot_s", o.result.tpot_s},
               {"e2e_s", o.result.e2e_s},

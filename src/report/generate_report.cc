@@ -12,7 +12,8 @@ Json GenerateJson(const analysis::Plan& plan, int64_t parameters, const analysis
   j["model"] = {{"id", plan.model_id}, {"parameters", parameters}};
   j["scenario"] = {{"batch_size", s.batch_size},   {"prompt_len", s.prompt_len}, {"gen_len", r.gen_len},
                    {"w_bits", s.w_bits},           {"a_bits", s.a_bits},         {"kv_bits", s.kv_bits},
-                   {"w_group_size", s.w_group_size}, {"compute", s.compute},     {"profile", s.profile}};
+                   {"w_group_size", s.w_group_size}, {"compute", s.compute},     {"profile", s.profile},
+                   {"runtime", r.runtime}};
   j["hardware"] = {{"name", device.name},
                    {"dram_bytes", device.dram_bytes},
                    {"dram_bandwidth_bytes_per_s", device.dram_bandwidth_bytes_per_s}};
@@ -39,10 +40,10 @@ Json GenerateJson(const analysis::Plan& plan, int64_t parameters, const analysis
 std::string GenerateText(const analysis::Plan& plan, int64_t parameters, const analysis::Scenario& s,
                          const hardware::Device& device, const request::GenerateResult& r, const hardware::MemoryFit& memory) {
   std::string out = fmt::format(
-      "{}  ({} parameters) on {}\nbatch {}, prompt {}, generate {}, W{}A{}KV{}{}{}, profile {}\n\n", plan.model_id,
-      Grouped(parameters), device.name, s.batch_size, s.prompt_len, r.gen_len, s.w_bits, s.a_bits, s.kv_bits,
-      s.w_group_size > 0 ? fmt::format(" g{}", s.w_group_size) : "",
-      s.compute != "auto" ? ", compute " + s.compute : "", s.profile);
+      "{}  ({} parameters) on {}\nbatch {}, prompt {}, generate {}, W{}A{}KV{}{}{}, profile {}, runtime {}\n\n",
+      plan.model_id, Grouped(parameters), device.name, s.batch_size, s.prompt_len, r.gen_len, s.w_bits, s.a_bits,
+      s.kv_bits, s.w_group_size > 0 ? fmt::format(" g{}", s.w_group_size) : "",
+      s.compute != "auto" ? ", compute " + s.compute : "", s.profile, r.runtime);
   out += fmt::format("  TTFT (prefill)         {:>12}\n", HumanTime(r.ttft_s));
   if (r.decode_steps > 0) {
     out += fmt::format("  TPOT mean              {:>12}   over {} decode steps, kv_len {} to {}\n",
@@ -66,11 +67,11 @@ std::string GenerateCsv(const analysis::Plan& plan, int64_t parameters, const an
                         const hardware::MemoryFit& memory) {
   std::string out =
       "model,parameters,hardware,batch_size,prompt_len,gen_len,w_bits,a_bits,kv_bits,w_group_size,compute,profile,"
-      "ttft_s,tpot_s,tpot_first_s,tpot_last_s,e2e_s,tokens_per_s,tokens_per_s_per_sequence,request_flops,"
+      "runtime,ttft_s,tpot_s,tpot_first_s,tpot_last_s,e2e_s,tokens_per_s,tokens_per_s_per_sequence,request_flops,"
       "request_bytes,memory_bytes,capacity_bytes,fits\n";
-  out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", CsvField(plan.model_id),
+  out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", CsvField(plan.model_id),
                      parameters, CsvField(device.name), s.batch_size, s.prompt_len, r.gen_len, s.w_bits, s.a_bits,
-                     s.kv_bits, s.w_group_size, CsvField(s.compute), CsvField(s.profile), r.ttft_s, r.tpot_s,
+                     s.kv_bits, s.w_group_size, CsvField(s.compute), CsvField(s.profile), CsvField(r.runtime), r.ttft_s, r.tpot_s,
                      r.tpot_first_s, r.tpot_last_s, r.e2e_s, r.tokens_per_s, r.tokens_per_s_per_sequence,
                      r.request_flops, r.request_bytes, memory.footprint.total_bytes, device.dram_bytes,
                      memory.status.fits ? "true" : "false");
@@ -81,10 +82,10 @@ std::string GenerateMarkdown(const analysis::Plan& plan, int64_t parameters, con
                              const hardware::Device& device, const request::GenerateResult& r,
                              const hardware::MemoryFit& memory) {
   std::string out = fmt::format(
-      "## {} on {}\n\n- {} parameters\n- batch {}, prompt {}, generate {}, W{}A{}KV{}{}{}, profile {}\n\n",
+      "## {} on {}\n\n- {} parameters\n- batch {}, prompt {}, generate {}, W{}A{}KV{}{}{}, profile {}, runtime {}\n\n",
       plan.model_id, device.name, Grouped(parameters), s.batch_size, s.prompt_len, r.gen_len, s.w_bits, s.a_bits,
       s.kv_bits, s.w_group_size > 0 ? fmt::format(" g{}", s.w_group_size) : "",
-      s.compute != "auto" ? ", compute " + s.compute : "", s.profile);
+      s.compute != "auto" ? ", compute " + s.compute : "", s.profile, r.runtime);
   Table t;
   t.columns = {{"metric", Align::kLeft}, {"value"}};
   t.rows = {{{"TTFT (prefill)"}, {HumanTime(r.ttft_s)}},

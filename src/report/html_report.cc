@@ -10,9 +10,8 @@
 #include "report/report.h"
 
 namespace lmp::report {
-namespace {
 
-std::string Esc(const std::string& s) {
+std::string HtmlEscape(const std::string& s) {
   std::string out;
   for (char c : s) {
     switch (c) {
@@ -25,6 +24,10 @@ std::string Esc(const std::string& s) {
   }
   return out;
 }
+
+namespace {
+
+std::string Esc(const std::string& s) { return HtmlEscape(s); }
 
 // A fixed palette: kinds and stages get colours in order of appearance.
 const char* const kPalette[] = {"#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2",

@@ -57,6 +57,9 @@ HtmlReport HtmlFromGenerate(const analysis::Plan& plan, const analysis::Analysis
 // and data-points the number of operations plotted on the roofline.
 std::string RenderHtml(const HtmlReport& r);
 
+// Text made safe inside HTML elements and quoted attributes.
+std::string HtmlEscape(const std::string& s);
+
 }  // namespace lmp::report
 
 #endif  // LMP_REPORT_HTML_REPORT_H_

@@ -38,6 +38,7 @@ Json HardwareJson(const hardware::RooflineAnalysis& r) {
   }
   return Json{{"name", d.name},
               {"vendor", d.vendor},
+              {"runtime", r.timing.runtime},
               {"dram_bytes", d.dram_bytes},
               {"dram_bandwidth_bytes_per_s", d.dram_bandwidth_bytes_per_s},
               {"peak_by_kind", std::move(peaks)}};

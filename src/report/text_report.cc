@@ -30,7 +30,8 @@ std::string AnalysisHeader(const analysis::Analysis& a, const hardware::Roofline
   }
   if (roofline != nullptr) {
     const hardware::Device& d = roofline->device;
-    out += fmt::format("{}hardware {}: DRAM {}/s", bullet, d.name, Human(d.dram_bandwidth_bytes_per_s, "B"));
+    out += fmt::format("{}hardware {} (runtime {}): DRAM {}/s", bullet, d.name, roofline->timing.runtime,
+                       Human(d.dram_bandwidth_bytes_per_s, "B"));
     for (const auto& [kind, p] : roofline->peaks_by_kind) {
       out += fmt::format("; {} on {} {} {}/s", kind, p.unit, p.precision, Human(p.flops_per_s, "FLOP"));
     }

@@ -35,7 +35,7 @@ int Bits(std::string_view key, std::string_view value, const std::string& option
 const std::vector<std::string>& SettingKeys() {
   static const std::vector<std::string> keys = {"model",  "hardware", "batch",        "prompt",  "gen",
                                                 "w-bits", "a-bits",   "kv-bits",      "w-group-size",
-                                                "compute", "profile", "sram-bytes"};
+                                                "compute", "profile", "sram-bytes", "runtime"};
   return keys;
 }
 
@@ -75,6 +75,9 @@ void ApplySettings(std::string_view text, const std::string& option, RequestSpec
       s.compute = value;
     } else if (key == "profile") {
       s.profile = value;
+      spec->profile_given = true;
+    } else if (key == "runtime") {
+      spec->runtime = value;
     } else if (key == "sram-bytes") {
       s.sram_bytes = Integer(key, value, option);
       if (s.sram_bytes < 1) {
@@ -90,7 +93,7 @@ void ApplySettings(std::string_view text, const std::string& option, RequestSpec
 }
 
 RequestOutcome EvaluateRequest(const RequestSpec& spec, const db::ModuleDb& db, const hardware::Catalog& catalog,
-                               const std::string& label) {
+                               const hardware::RuntimeCatalog& runtimes, const std::string& label) {
   try {
     if (spec.model.empty()) throw Error("", "MODEL", "no model; give MODEL, or model=ID in --a and --b");
     if (spec.hardware.empty()) {
@@ -98,12 +101,15 @@ RequestOutcome EvaluateRequest(const RequestSpec& spec, const db::ModuleDb& db, 
     }
     analysis::ValidateScenario(spec.scenario);
     const hardware::Device& device = catalog.Get(spec.hardware);
-    const analysis::Plan plan = analysis::BuildPlan(model::LoadModel(spec.model), db, spec.scenario.profile);
+    const hardware::Runtime& runtime = runtimes.GetOrDefault(spec.runtime, "--runtime");
+    analysis::Scenario scenario = spec.scenario;
+    if (!spec.profile_given && !runtime.execution_profile.empty()) scenario.profile = runtime.execution_profile;
+    const analysis::Plan plan = analysis::BuildPlan(model::LoadModel(spec.model), db, scenario.profile);
     RequestOutcome o;
     o.model_id = plan.model_id;
     o.device = device.name;
-    o.scenario = hardware::OnDevice(spec.scenario, device);
-    o.result = Generate(plan, o.scenario, spec.gen_len, device);
+    o.scenario = hardware::OnDevice(scenario, device);
+    o.result = Generate(plan, o.scenario, spec.gen_len, device, runtimes.Resolve(runtime, device));
     o.footprint = analysis::MemoryFootprint(plan, o.scenario,
                                             analysis::RequestContextLen(o.scenario.prompt_len, spec.gen_len));
     o.fit = hardware::CheckFit(o.footprint.total_bytes, device.dram_bytes);

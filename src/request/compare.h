@@ -11,6 +11,7 @@
 #include "db/module_db.h"
 #include "hardware/fit.h"
 #include "hardware/hardware.h"
+#include "hardware/runtime.h"
 #include "request/generate.h"
 
 namespace lmp::request {
@@ -20,13 +21,15 @@ namespace lmp::request {
 struct RequestSpec {
   std::string model;
   std::string hardware;
+  std::string runtime;           // "": the runtime catalog's default
+  bool profile_given = false;    // else the runtime's execution profile
   analysis::Scenario scenario;
   int64_t gen_len = 256;
 };
 
 // The keys --a and --b take, named as the command-line options: model,
 // hardware, batch, prompt, gen, w-bits, a-bits, kv-bits, w-group-size,
-// compute, profile, sram-bytes.
+// compute, profile, sram-bytes, runtime.
 const std::vector<std::string>& SettingKeys();
 
 // Applies "key=value,key=value" to `spec`. Throws lmp::Error naming
@@ -49,7 +52,7 @@ struct RequestOutcome {
 // Throws lmp::Error for a bad scenario, model or device; a model or device
 // error is prefixed with `label` ("A: ") so the user knows which side.
 RequestOutcome EvaluateRequest(const RequestSpec& spec, const db::ModuleDb& db, const hardware::Catalog& catalog,
-                               const std::string& label);
+                               const hardware::RuntimeCatalog& runtimes, const std::string& label);
 
 }  // namespace lmp::request
 

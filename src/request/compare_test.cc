@@ -34,7 +34,7 @@ TEST(CompareTest, Settings) {
   EXPECT_EQ(spec.scenario.sram_bytes, 1024);
   EXPECT_EQ(ErrorOf("w-bit=4"),
             "--a: unknown key 'w-bit' (did you mean 'w-bits'?); keys: model, hardware, batch, prompt, gen, w-bits, "
-            "a-bits, kv-bits, w-group-size, compute, profile, sram-bytes");
+            "a-bits, kv-bits, w-group-size, compute, profile, sram-bytes, runtime");
   EXPECT_EQ(ErrorOf("batch=many"), "--a: batch=many: 'many' is not an integer");
   EXPECT_EQ(ErrorOf("hardware"), "--a: expected KEY=VALUE, got 'hardware' (e.g. hardware=h100, w-bits=4)");
   EXPECT_EQ(ErrorOf("w-bits=4,"), "--a: expected KEY=VALUE, got '' (e.g. hardware=h100, w-bits=4)");
@@ -48,7 +48,9 @@ TEST(CompareTest, EvaluatesAsGenerate) {
   spec.hardware = "h100";
   spec.scenario.batch_size = 4;
   spec.gen_len = 100;
-  const RequestOutcome o = EvaluateRequest(spec, analysis::testing::EmbeddedDb(), catalog, "A: ");
+  spec.runtime = "ideal";
+  static const hardware::RuntimeCatalog runtimes = hardware::RuntimeCatalog::Embedded();
+  const RequestOutcome o = EvaluateRequest(spec, analysis::testing::EmbeddedDb(), catalog, runtimes, "A: ");
   const analysis::Plan plan =
       analysis::BuildPlan(model::LoadModel(spec.model), analysis::testing::EmbeddedDb(), "fused");
   const hardware::Device& d = catalog.Get("h100");
@@ -59,7 +61,7 @@ TEST(CompareTest, EvaluatesAsGenerate) {
   EXPECT_TRUE(o.fit.fits);
   spec.scenario.batch_size = 0;
   try {
-    EvaluateRequest(spec, analysis::testing::EmbeddedDb(), catalog, "B: ");
+    EvaluateRequest(spec, analysis::testing::EmbeddedDb(), catalog, runtimes, "B: ");
     FAIL();
   } catch (const Error& e) {
     EXPECT_EQ(e.Line(), "--batch: B: must be a positive integer, got 0");

@@ -9,6 +9,7 @@
 #include "analysis/analyze.h"
 #include "formula/affine.h"
 #include "hardware/roofline.h"
+#include "hardware/time_model.h"
 #include "util/error.h"
 
 namespace lmp::request {
@@ -30,11 +31,6 @@ double Bytes(const Metrics& m) {
   double sum = 0;
   for (int k : kByteMetrics) sum += static_cast<double>(m[k]);
   return sum;
-}
-
-// One operation's time at one step, exactly as hardware::Roofline takes it.
-double OpTime_s(double flops, double bytes, double peak_flops_per_s, double bandwidth_bytes_per_s) {
-  return std::max(flops / peak_flops_per_s, bytes / bandwidth_bytes_per_s);
 }
 
 // Sum over x = x0 .. x1 of max(a1 + b1 x, a2 + b2 x): the second line, plus
@@ -228,9 +224,13 @@ void PrepareRequest(const analysis::Plan& plan, const Scenario& s, int64_t gen_l
 }
 
 GenerateResult TimeRequest(const analysis::Plan& plan, const RequestFigures& f, const Scenario& s,
-                           const hardware::Device& device, const std::vector<double>& op_peaks_flops_per_s) {
-  const std::vector<double>& op_peak = op_peaks_flops_per_s;
+                           const hardware::Device& device, const std::vector<double>& op_peaks_flops_per_s,
+                           const hardware::Timing& timing) {
+  // Rates per operation: the prefill's from its own shapes; every decode
+  // step's from the first step's (GEMM shapes follow the batch, not kv_len).
+  thread_local std::vector<hardware::OpRate> prefill_rates, decode_rates;
   GenerateResult r;
+  r.runtime = timing.runtime;
   r.gen_len = f.gen_len;
   r.decode_steps = f.decode_steps;
   r.first_kv_len = f.first_kv_len;
@@ -240,22 +240,28 @@ GenerateResult TimeRequest(const analysis::Plan& plan, const RequestFigures& f, 
   r.closed_form_ops = f.closed_form_ops;
   r.stepped_ops = f.stepped_ops;
   r.decode_pieces = static_cast<int64_t>(f.pieces.size());
-  r.ttft_s = hardware::RooflineTime_s(plan, f.prefill, device, op_peak);
+  hardware::OpRates(plan, f.prefill, device, s, timing, op_peaks_flops_per_s, &prefill_rates);
+  r.ttft_s = hardware::StageTime_s(plan, f.prefill, prefill_rates, hardware::StepOverhead_s(timing, Stage::kPrefill));
   if (f.decode_steps > 0) {
-    r.tpot_first_s = hardware::RooflineTime_s(plan, f.first, device, op_peak);
-    r.tpot_last_s = hardware::RooflineTime_s(plan, f.last, device, op_peak);
-    const double bandwidth = device.dram_bandwidth_bytes_per_s;
+    const double step_overhead_s = hardware::StepOverhead_s(timing, Stage::kDecode);
+    hardware::OpRates(plan, f.first, device, s, timing, op_peaks_flops_per_s, &decode_rates);
+    r.tpot_first_s = hardware::StageTime_s(plan, f.first, decode_rates, step_overhead_s);
+    r.tpot_last_s = hardware::StageTime_s(plan, f.last, decode_rates, step_overhead_s);
     for (const RequestFigures::Piece& piece : f.pieces) {
+      const double steps = static_cast<double>(piece.hi - piece.lo + 1);
       for (const RequestFigures::ClosedOp& c : piece.closed) {
         const double count = static_cast<double>(plan.ops[c.op].count);
-        const double peak = op_peak[c.op];
-        r.decode_s += count * SumOfMax(c.flops_base / peak, c.flops_slope / peak, c.bytes_base / bandwidth,
-                                       c.bytes_slope / bandwidth, piece.lo, piece.hi);
+        const hardware::OpRate& rate = decode_rates[c.op];
+        const double peak = rate.compute_flops_per_s, bandwidth = rate.memory_bytes_per_s;
+        r.decode_s += count * (SumOfMax(c.flops_base / peak, c.flops_slope / peak, c.bytes_base / bandwidth,
+                                        c.bytes_slope / bandwidth, piece.lo, piece.hi) +
+                               rate.overhead_s * steps);
       }
       for (const RequestFigures::SteppedOp& o : piece.stepped) {
-        r.decode_s += static_cast<double>(plan.ops[o.op].count) * OpTime_s(o.flops, o.bytes, op_peak[o.op], bandwidth);
+        r.decode_s += static_cast<double>(plan.ops[o.op].count) * hardware::OpTime_s(decode_rates[o.op], o.flops, o.bytes);
       }
     }
+    r.decode_s += step_overhead_s * static_cast<double>(f.decode_steps);
     r.tpot_s = r.decode_s / static_cast<double>(f.decode_steps);
   }
   r.e2e_s = r.ttft_s + r.decode_s;
@@ -265,9 +271,9 @@ GenerateResult TimeRequest(const analysis::Plan& plan, const RequestFigures& f, 
 }
 
 GenerateResult Generate(const analysis::Plan& plan, const Scenario& s, int64_t gen_len,
-                        const hardware::Device& device) {
+                        const hardware::Device& device, const hardware::Timing& timing) {
   const RequestFigures f = PrepareRequest(plan, s, gen_len);
-  return TimeRequest(plan, f, s, device, hardware::OpPeaks(plan, device, s));
+  return TimeRequest(plan, f, s, device, hardware::OpPeaks(plan, device, s), timing);
 }
 
 }  // namespace lmp::request

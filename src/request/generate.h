@@ -2,12 +2,14 @@
 #define LMP_REQUEST_GENERATE_H_
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "analysis/analyze.h"
 #include "analysis/plan.h"
 #include "analysis/scenario.h"
 #include "hardware/hardware.h"
+#include "hardware/runtime.h"
 
 namespace lmp::request {
 
@@ -19,6 +21,7 @@ namespace lmp::request {
 // lengths and the steps run one after another (no overlap, no batching of
 // prefill with decode).
 struct GenerateResult {
+  std::string runtime = "ideal";  // the runtime profile the steps were timed under
   int64_t gen_len = 0;
   int64_t decode_steps = 0;       // gen_len - 1
   int64_t first_kv_len = 0;       // kv_len of the first and last decode
@@ -45,10 +48,11 @@ struct GenerateResult {
 
 // Throws lmp::Error for a bad scenario ("--gen" below 1 included) or a fault
 // in the model's formulas at any step.
-// Generate(plan, s, g, d) is TimeRequest(plan, PrepareRequest(plan, s, g), s,
-// d, hardware::OpPeaks(plan, d, s)).
+// Generate(plan, s, g, d, t) is TimeRequest(plan, PrepareRequest(plan, s, g),
+// s, d, hardware::OpPeaks(plan, d, s), t). Every step is timed under `timing`
+// (default: the ideal roofline), its fixed per-step cost included.
 GenerateResult Generate(const analysis::Plan& plan, const analysis::Scenario& s, int64_t gen_len,
-                        const hardware::Device& device);
+                        const hardware::Device& device, const hardware::Timing& timing = hardware::Timing{});
 
 // The part of a request that does not depend on the device: every step's
 // FLOPs and bytes, and the decode range in closed form. A sweep prepares a
@@ -92,10 +96,12 @@ RequestFigures PrepareRequest(const analysis::Plan& plan, const analysis::Scenar
 void PrepareRequest(const analysis::Plan& plan, const analysis::Scenario& s, int64_t gen_len,
                     analysis::Evaluator& ev, RequestFigures* out);
 
-// The request's times on `device`; `op_peaks_flops_per_s` is
-// hardware::OpPeaks(plan, device, s). Allocates nothing but the result.
+// The request's times on `device` under `timing`; `op_peaks_flops_per_s` is
+// hardware::OpPeaks(plan, device, s). Allocates nothing but the result
+// (rate buffers are kept per thread).
 GenerateResult TimeRequest(const analysis::Plan& plan, const RequestFigures& f, const analysis::Scenario& s,
-                           const hardware::Device& device, const std::vector<double>& op_peaks_flops_per_s);
+                           const hardware::Device& device, const std::vector<double>& op_peaks_flops_per_s,
+                           const hardware::Timing& timing = hardware::Timing{});
 
 }  // namespace lmp::request
 

@@ -45,7 +45,9 @@ bool ReadsSlot(const analysis::Plan& plan, uint32_t slot) {
 
 }  // namespace
 
-Sweep::Sweep(const Axes& axes, const db::ModuleDb& db, const hardware::Catalog& catalog) : axes_(axes) {
+Sweep::Sweep(const Axes& axes, const db::ModuleDb& db, const hardware::Catalog& catalog,
+             const hardware::RuntimeCatalog& runtimes)
+    : axes_(axes) {
   if (axes_.models.empty()) throw Error("", "--model", "give at least one model");
   if (axes_.devices.empty()) throw Error("", "--hardware", "give at least one device, or all");
   for (const std::string& name : axes_.devices) {
@@ -55,6 +57,8 @@ Sweep::Sweep(const Axes& axes, const db::ModuleDb& db, const hardware::Catalog& 
       devices_.push_back(&catalog.Get(name, "--hardware"));
     }
   }
+  const hardware::Runtime& runtime = runtimes.Get(axes_.runtime, "--runtime");
+  for (const hardware::Device* d : devices_) timings_.push_back(runtimes.Resolve(runtime, *d));
   // Every combination of the settings ValidateScenario checks together.
   analysis::Scenario check;
   check.w_group_size = axes_.w_group_size;
@@ -184,7 +188,7 @@ void Sweep::EvaluatePoint(int64_t point, Worker& worker, std::vector<Row>* out) 
       }
       const SramGroup& group = worker.groups[g];
       const request::GenerateResult r =
-          request::TimeRequest(c.plan, group.figures, sd, d, PeaksOf(model, profile, w_i, a_i, device));
+          request::TimeRequest(c.plan, group.figures, sd, d, PeaksOf(model, profile, w_i, a_i, device), timings_[device]);
       Row& row = out->emplace_back();
       row.model = model;
       row.device = device;

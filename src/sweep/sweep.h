@@ -10,6 +10,7 @@
 #include "analysis/plan.h"
 #include "db/module_db.h"
 #include "hardware/hardware.h"
+#include "hardware/runtime.h"
 #include "model/model.h"
 
 namespace lmp::sweep {
@@ -31,6 +32,7 @@ struct Axes {
   std::vector<int64_t> kv_bits = {16};
   int64_t w_group_size = 0;
   std::string compute = "auto";
+  std::string runtime = "ideal";  // every scenario is timed under it
 };
 
 // One scenario: a whole request (prefill of `prompt_len` tokens, then
@@ -57,7 +59,10 @@ struct Row {
 // figures (FLOPs, bytes, the footprint) are computed once per point.
 class Sweep {
  public:
-  Sweep(const Axes& axes, const db::ModuleDb& db, const hardware::Catalog& catalog);
+  // The runtimes catalog resolves axes.runtime for each device; the default
+  // (Embedded()) has the built-in profiles.
+  Sweep(const Axes& axes, const db::ModuleDb& db, const hardware::Catalog& catalog,
+        const hardware::RuntimeCatalog& runtimes = hardware::RuntimeCatalog::Embedded());
   ~Sweep();
   Sweep(const Sweep&) = delete;
   Sweep& operator=(const Sweep&) = delete;
@@ -93,6 +98,7 @@ class Sweep {
   std::vector<std::string> model_names_;
   std::vector<std::unique_ptr<Compiled>> plans_;  // [model][profile]
   std::vector<const hardware::Device*> devices_;
+  std::vector<hardware::Timing> timings_;  // per device
   // [model][profile][w_bits][a_bits][device] -> per-operation peaks.
   std::vector<std::vector<double>> peaks_;
   int64_t points_ = 0;

@@ -1,0 +1,67 @@
+#ifndef LMP_VALIDATE_VALIDATE_H_
+#define LMP_VALIDATE_VALIDATE_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "db/module_db.h"
+#include "hardware/hardware.h"
+#include "hardware/runtime.h"
+#include "validate/dataset.h"
+
+namespace lmp::validate {
+
+// Which rows a run predicts and summarises.
+enum class Split { kAll, kFit, kHeldOut };
+
+struct ValidateOptions {
+  std::string runtime;  // "": each row's runtime by its framework, else the default
+  Split split = Split::kAll;
+};
+
+// One row predicted, or skipped with the reason.
+struct Prediction {
+  const Measurement* row = nullptr;
+  std::string device;   // catalog name
+  std::string runtime;  // the runtime it was predicted under
+  bool skipped = false;
+  std::string reason;   // why skipped
+  double predicted = 0;
+  // Predicted time over measured time: for a throughput metric,
+  // measured / predicted. Below 1 the prediction is optimistic.
+  double time_ratio = 0;
+};
+
+// Median and 90th percentile of |time_ratio - 1|, the geometric mean of
+// time_ratio (the bias), and the worst ratio (furthest from 1 either way,
+// as max(r, 1/r)).
+struct Summary {
+  std::string group;  // "all", a device, a metric, "fit", "held_out"
+  int64_t cases = 0;
+  double median_abs_error = 0;
+  double p90_abs_error = 0;
+  double geomean_ratio = 0;
+  double worst_factor = 0;
+};
+
+struct ValidationResult {
+  std::vector<Prediction> predictions;  // every row of the chosen split, in dataset order
+  Summary overall;
+  std::vector<Summary> by_split, by_device, by_metric;
+  int64_t skipped = 0;
+};
+
+// Predicts every row of `dataset` in the chosen split that lmp can express;
+// the rest are listed as skipped with the reason (a tensor- or
+// pipeline-parallel layout, a model or device that fails to load, a metric
+// that needs a decode step with output_len 1). Never throws for a row.
+ValidationResult Validate(const Dataset& dataset, const ValidateOptions& options, const db::ModuleDb& db,
+                          const hardware::Catalog& catalog, const hardware::RuntimeCatalog& runtimes);
+
+// The summary statistics of a set of ratios (exposed for tests).
+Summary Summarize(const std::string& group, std::vector<double> ratios);
+
+}  // namespace lmp::validate
+
+#endif  // LMP_VALIDATE_VALIDATE_H_
