@@ -50,6 +50,50 @@ TEST(CliTest, Version) {
   EXPECT_EQ(r.out, "lmp 0.1.0\n");
 }
 
+// lmp validate: every bad row of a dataset is reported, one line each, and
+// the run exits 2; a gate that the predictions miss exits 1.
+TEST(CliTest, ValidateBadRowsAndGate) {
+  const Result bad = Lmp("validate --dataset bad_measurements.json");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_EQ(bad.err,
+            "lmp: error: bad_measurements.json: /measurements/1/metric: does not match the schema "
+            "(schema/measurements.schema.json): failed to match against any enum values; see docs/validation.md\n"
+            "lmp: error: bad_measurements.json: /measurements/2/value: does not match the schema "
+            "(schema/measurements.schema.json): expected number greater than 0.000000; see docs/validation.md\n");
+  const Result ok = Lmp("validate --split held_out --format json");
+  ASSERT_EQ(ok.exit_code, 0) << ok.err;
+  const nlohmann::json j = nlohmann::json::parse(ok.out);
+  EXPECT_EQ(j["schema"], "lmp.validate/1");
+  EXPECT_GT(j["summary"]["cases"].get<int>(), 50);
+  for (const nlohmann::json& c : j["cases"]) EXPECT_EQ(c["split"], "held_out");
+  const Result gate = Lmp("validate --split held_out --max-median-error 0.0001");
+  EXPECT_EQ(gate.exit_code, 1);
+  EXPECT_NE(gate.err.find("is above --max-median-error 0.0%"), std::string::npos) << gate.err;
+  const Result html = Lmp("validate --format html");
+  ASSERT_EQ(html.exit_code, 0);
+  EXPECT_NE(html.out.find("<svg"), std::string::npos);
+  EXPECT_NE(html.out.find("<circle"), std::string::npos);
+}
+
+// The runtime catalog, and a realistic runtime is slower than the bound.
+TEST(CliTest, RuntimeListAndDefault) {
+  const Result list = Lmp("runtime list");
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_NE(list.out.find("serving    (default) "), std::string::npos) << list.out;
+  const Result show = Lmp("runtime show serving");
+  EXPECT_NE(show.out.find("kernel_overhead_s"), std::string::npos);
+  EXPECT_NE(show.out.find("fitted"), std::string::npos);
+  const Result fast = Lmp("generate Llama-2-7b-hf --hardware h100 --format json --runtime ideal");
+  const Result real = Lmp("generate Llama-2-7b-hf --hardware h100 --format json");
+  ASSERT_EQ(real.exit_code, 0) << real.err;
+  EXPECT_EQ(nlohmann::json::parse(real.out)["scenario"]["runtime"], "serving");
+  EXPECT_EQ(nlohmann::json::parse(real.out)["scenario"]["profile"], "flash");
+  EXPECT_GT(nlohmann::json::parse(real.out)["e2e_s"].get<double>(), nlohmann::json::parse(fast.out)["e2e_s"].get<double>());
+  // --profile wins over the runtime's execution profile.
+  const Result fused = Lmp("generate Llama-2-7b-hf --hardware h100 --format json --profile fused");
+  EXPECT_EQ(nlohmann::json::parse(fused.out)["scenario"]["profile"], "fused");
+}
+
 TEST(CliTest, HelpListsSubcommands) {
   const Result r = Lmp("--help");
   EXPECT_EQ(r.exit_code, 0);
@@ -623,6 +667,11 @@ INSTANTIATE_TEST_SUITE_P(
                  "prompt, gen, w-bits, a-bits, kv-bits, w-group-size, compute, profile, sram-bytes, runtime"},
         BadInput{"CompareBadValue", "compare Llama-2-7b-hf --hardware h100 --a batch=0 --b batch=1",
                  "lmp: error: --batch: A: must be a positive integer, got 0"},
+        BadInput{"UnknownRuntime", "generate Llama-2-7b-hf --hardware h100 --runtime servng",
+                 "lmp: error: --runtime: unknown runtime 'servng' (did you mean 'serving'?); 'lmp runtime list' "
+                 "lists them"},
+        BadInput{"RuntimeWithoutHardware", "analyze Llama-2-7b-hf --runtime serving",
+                 "lmp: error: --runtime: times need a device; add --hardware NAME, or drop --runtime"},
         BadInput{"GenZero", "generate Llama-2-7b-hf --hardware h100 --gen 0",
                  "lmp: error: --gen: must be a positive integer, got 0"},
         BadInput{"GenWithoutHardware", "generate Llama-2-7b-hf", "lmp: error: --hardware is required; see 'lmp --help'"},
