@@ -59,7 +59,11 @@ TEST(CliTest, ValidateBadRowsAndGate) {
             "lmp: error: bad_measurements.json: /measurements/1/metric: does not match the schema "
             "(schema/measurements.schema.json): failed to match against any enum values; see docs/validation.md\n"
             "lmp: error: bad_measurements.json: /measurements/2/value: does not match the schema "
-            "(schema/measurements.schema.json): expected number greater than 0.000000; see docs/validation.md\n");
+            "(schema/measurements.schema.json): expected number greater than 0.000000; see docs/validation.md\n"
+            "lmp: error: bad_measurements.json: /measurements/3/model: no such file, and no catalog model has this "
+            "id (did you mean 'meta-llama/Llama-2-7b-hf'?); 'lmp models' lists the catalog\n"
+            "lmp: error: bad_measurements.json: /measurements/4/hardware: unknown device 'H100-SMX' (did you mean "
+            "'H100-SXM'?); 'lmp hardware list' lists the catalog\n");
   const Result ok = Lmp("validate --split held_out --format json");
   ASSERT_EQ(ok.exit_code, 0) << ok.err;
   const nlohmann::json j = nlohmann::json::parse(ok.out);
@@ -199,7 +203,7 @@ TEST(CliTest, AnalyzeWithHardwareCsvAndJson) {
   ASSERT_EQ(j.exit_code, 0) << j.err;
   EXPECT_NE(j.out.find("\"hardware\": {\n    \"name\": \"Toy-1\""), std::string::npos) << j.out;
   EXPECT_NE(j.out.find("\"time_s\": 4.352e-08,\n          \"bound\": \"memory\""), std::string::npos) << j.out;
-  EXPECT_NE(j.out.find("\"time_s\": 8.704e-08,\n        \"time_by_kind_s\": {\n          \"matmul\": 8.704e-08"),
+  EXPECT_NE(j.out.find("\"time_s\": 8.704e-08,\n        \"step_overhead_s\": 0.0,\n        \"time_by_kind_s\": {\n          \"matmul\": 8.704e-08"),
             std::string::npos)
       << j.out;
   const Result t = Lmp(args);

@@ -36,6 +36,11 @@ void AddRepeatableFileOption(CLI::App& cmd, const std::string& name, std::vector
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
 }
 
+void AddRuntimeFileOption(CLI::App& cmd, std::vector<std::string>& runtime_files) {
+  AddRepeatableFileOption(cmd, "--runtime-file", runtime_files,
+                          "runtime profiles and device efficiencies layered over the embedded ones (repeatable)");
+}
+
 void AddFileOptions(CLI::App& cmd, std::vector<std::string>& db_files, std::vector<std::string>& hardware_files) {
   AddRepeatableFileOption(cmd, "--db", db_files, "module database file layered over the embedded one (repeatable)");
   AddRepeatableFileOption(cmd, "--hardware-file", hardware_files,

@@ -23,6 +23,9 @@ hardware::RuntimeCatalog LoadRuntimes(const std::vector<std::string>& files);
 void AddRepeatableFileOption(CLI::App& cmd, const std::string& name, std::vector<std::string>& files,
                              const std::string& help);
 
+// --runtime-file FILE: runtime profiles layered over the embedded ones.
+void AddRuntimeFileOption(CLI::App& cmd, std::vector<std::string>& runtime_files);
+
 // --db FILE and --hardware-file FILE: one file per use, repeatable.
 void AddFileOptions(CLI::App& cmd, std::vector<std::string>& db_files, std::vector<std::string>& hardware_files);
 

@@ -29,8 +29,7 @@ void SetupCompare(CLI::App& cmd, CompareOptions& o) {
                          ->capture_default_str();
   cmd.add_option("--runtime", o.shared.runtime,
                  "runtime profile: ideal, serving (the default), compiled or eager (docs/calibration.md)");
-  AddRepeatableFileOption(cmd, "--runtime-file", o.runtime_files,
-                          "runtime profiles and device efficiencies layered over the embedded ones (repeatable)");
+  AddRuntimeFileOption(cmd, o.runtime_files);
   cmd.add_option("--sram-bytes", s.sram_bytes, "on-chip SRAM per attention block (default: the device's)")
       ->check(CLI::PositiveNumber);
   AddFileOptions(cmd, o.db_files, o.hardware_files);

@@ -371,10 +371,7 @@ int RunAnalyze(Options& o) {
     catalog = LoadHardware(o);
     device = &catalog->Get(o.hardware);
     o.scenario = lmp::hardware::OnDevice(o.scenario, *device);
-    const lmp::hardware::RuntimeCatalog runtimes = lmp::cli::LoadRuntimes(o.runtime);
-    const lmp::hardware::Runtime& runtime = lmp::cli::ChosenRuntime(runtimes, o.runtime);
-    lmp::cli::ApplyRuntimeProfile(runtime, o.runtime, &o.scenario);
-    timing = runtimes.Resolve(runtime, *device);
+    timing = lmp::cli::TimingFor(o.runtime, *device, &o.scenario);
   }
   lmp::db::ModuleDb db = LoadDb(o);
   const lmp::model::Model model = lmp::model::LoadModel(o.model);
@@ -448,12 +445,7 @@ RequestSetup LoadRequest(Options& o, bool timed) {
   lmp::analysis::ValidateScenario(o.scenario);
   RequestSetup r{{}, {}, LoadHardware(o), {}};
   const lmp::hardware::Device& device = r.catalog.Get(o.hardware);
-  if (timed) {
-    const lmp::hardware::RuntimeCatalog runtimes = lmp::cli::LoadRuntimes(o.runtime);
-    const lmp::hardware::Runtime& runtime = lmp::cli::ChosenRuntime(runtimes, o.runtime);
-    lmp::cli::ApplyRuntimeProfile(runtime, o.runtime, &o.scenario);
-    r.timing = runtimes.Resolve(runtime, device);
-  }
+  if (timed) r.timing = lmp::cli::TimingFor(o.runtime, device, &o.scenario);
   const lmp::db::ModuleDb db = LoadDb(o);
   r.model = lmp::model::LoadModel(o.model);
   r.plan = lmp::analysis::BuildPlan(r.model, db, o.scenario.profile);

@@ -10,8 +10,7 @@ void AddRuntimeOptions(CLI::App& cmd, RuntimeOptions& o) {
       "--runtime", o.runtime,
       "runtime profile the times are predicted for: ideal (the pure roofline), serving (an optimised serving "
       "engine, the default), compiled or eager; 'lmp runtime list' (docs/calibration.md)");
-  AddRepeatableFileOption(cmd, "--runtime-file", o.runtime_files,
-                          "runtime profiles and device efficiencies layered over the embedded ones (repeatable)");
+  AddRuntimeFileOption(cmd, o.runtime_files);
 }
 
 hardware::RuntimeCatalog LoadRuntimes(const RuntimeOptions& o) { return LoadRuntimes(o.runtime_files); }
@@ -24,6 +23,13 @@ void ApplyRuntimeProfile(const hardware::Runtime& runtime, const RuntimeOptions&
   bool profile_given = false;
   for (const CLI::Option* p : o.profile_options) profile_given = profile_given || p->count() > 0;
   if (!profile_given && !runtime.execution_profile.empty()) s->profile = runtime.execution_profile;
+}
+
+hardware::Timing TimingFor(const RuntimeOptions& o, const hardware::Device& device, analysis::Scenario* s) {
+  const hardware::RuntimeCatalog runtimes = LoadRuntimes(o);
+  const hardware::Runtime& runtime = ChosenRuntime(runtimes, o);
+  ApplyRuntimeProfile(runtime, o, s);
+  return runtimes.Resolve(runtime, device);
 }
 
 void CheckRuntimeNeedsHardware(const RuntimeOptions& o, bool has_hardware) {

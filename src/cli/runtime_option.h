@@ -33,6 +33,11 @@ const hardware::Runtime& ChosenRuntime(const hardware::RuntimeCatalog& catalog, 
 // given: sets s->profile before the plan is built.
 void ApplyRuntimeProfile(const hardware::Runtime& runtime, const RuntimeOptions& o, analysis::Scenario* s);
 
+// All of the above for one device: loads the runtimes, picks the one
+// --runtime names (or the default), sets s->profile from it unless --profile
+// was given, and resolves it for `device`.
+hardware::Timing TimingFor(const RuntimeOptions& o, const hardware::Device& device, analysis::Scenario* s);
+
 // For commands where a device is optional (analyze): --runtime or
 // --runtime-file without --hardware is an error.
 void CheckRuntimeNeedsHardware(const RuntimeOptions& o, bool has_hardware);

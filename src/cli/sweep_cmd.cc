@@ -53,8 +53,7 @@ void SetupSweep(CLI::App& cmd, SweepOptions& o) {
                  "execution profiles, comma-separated: fused, flash (default: the runtime's, else fused)");
   cmd.add_option("--runtime", o.runtime,
                  "runtime profile every scenario is timed under: ideal, serving (the default), compiled or eager");
-  AddRepeatableFileOption(cmd, "--runtime-file", o.runtime_files,
-                          "runtime profiles and device efficiencies layered over the embedded ones (repeatable)");
+  AddRuntimeFileOption(cmd, o.runtime_files);
   cmd.add_option("--w-group-size", o.w_group_size, "weights per quantization group, every scenario (0: none)")
       ->capture_default_str();
   cmd.add_option("--compute", o.compute, "matmul precision, every scenario: auto, fp16, bf16, fp8, int8, ...")

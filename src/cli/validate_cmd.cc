@@ -28,8 +28,7 @@ void SetupValidate(CLI::App& cmd, ValidateOptions& o) {
   cmd.add_option("--max-worst-factor", o.max_worst_factor,
                  "exit 1 when a case is off by more than this factor either way (e.g. 2)");
   AddFileOptions(cmd, o.db_files, o.hardware_files);
-  AddRepeatableFileOption(cmd, "--runtime-file", o.runtime_files,
-                          "runtime profiles and device efficiencies layered over the embedded ones (repeatable)");
+  AddRuntimeFileOption(cmd, o.runtime_files);
   cmd.add_option("--format", o.format, "table, json or html (use with -o)")
       ->check(CLI::IsMember({"table", "json", "html"}))
       ->capture_default_str();
@@ -44,6 +43,8 @@ int RunValidate(const ValidateOptions& o) {
   } else {
     for (const std::string& f : o.datasets) validate::AddDatasetFile(f, &dataset, &bad_rows);
   }
+  const hardware::Catalog catalog = LoadHardware(o.hardware_files);
+  validate::CheckRows(dataset, catalog, &bad_rows);
   // Every bad row is reported, one line each, before the run gives up.
   if (!bad_rows.empty()) {
     for (size_t i = 0; i + 1 < bad_rows.size(); ++i) {
@@ -59,7 +60,7 @@ int RunValidate(const ValidateOptions& o) {
   const hardware::RuntimeCatalog runtimes = LoadRuntimes(o.runtime_files);
   if (!o.runtime.empty()) runtimes.Get(o.runtime, "--runtime");
   const validate::ValidationResult r =
-      validate::Validate(dataset, v, LoadDb(o.db_files), LoadHardware(o.hardware_files), runtimes);
+      validate::Validate(dataset, v, LoadDb(o.db_files), catalog, runtimes);
   Output out(o.output);
   if (o.format == "json") {
     out.Write(report::ValidateJson(r).dump(2) + "\n");
@@ -90,8 +91,7 @@ void SetupRuntime(CLI::App& cmd, RuntimeListOptions& o) {
   CLI::App* show = cmd.add_subcommand("show", "one runtime's parameters with their provenance");
   show->add_option("NAME", o.name, "runtime name or alias")->required();
   for (CLI::App* c : {o.list, show}) {
-    AddRepeatableFileOption(*c, "--runtime-file", o.runtime_files,
-                            "runtime profiles layered over the embedded ones (repeatable)");
+    AddRuntimeFileOption(*c, o.runtime_files);
   }
 }
 

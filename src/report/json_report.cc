@@ -102,6 +102,7 @@ Json AnalysisJson(const analysis::Plan& plan, const analysis::Analysis& a,
     sj["totals"] = Figures(st.totals);
     if (rs != nullptr) {
       sj["totals"]["time_s"] = rs->time_s;
+      sj["totals"]["step_overhead_s"] = rs->step_overhead_s;
       Json by_kind = Json::object();
       for (const auto& [kind, t] : rs->time_by_kind_s) by_kind[kind] = t;
       sj["totals"]["time_by_kind_s"] = std::move(by_kind);

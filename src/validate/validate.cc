@@ -71,6 +71,28 @@ double Predict(const Measurement& m, const analysis::Plan& plan, const analysis:
 
 }  // namespace
 
+void CheckRows(const Dataset& dataset, const hardware::Catalog& catalog, std::vector<Error>* errors) {
+  std::map<std::string, std::string> model_faults;  // model -> its load error, "" when it loads
+  for (const Measurement& m : dataset.rows) {
+    auto fault = model_faults.find(m.model);
+    if (fault == model_faults.end()) {
+      std::string message;
+      try {
+        model::LoadModel(m.model);
+      } catch (const Error& e) {
+        message = e.message();
+      }
+      fault = model_faults.emplace(m.model, message).first;
+    }
+    if (!fault->second.empty()) errors->emplace_back(m.file, m.pointer + "/model", fault->second);
+    try {
+      catalog.Get(m.hardware);
+    } catch (const Error& e) {
+      errors->emplace_back(m.file, m.pointer + "/hardware", e.message());
+    }
+  }
+}
+
 Summary Summarize(const std::string& group, std::vector<double> ratios) {
   Summary s;
   s.group = group;
@@ -105,7 +127,7 @@ ValidationResult Validate(const Dataset& dataset, const ValidateOptions& options
     Prediction& p = out.predictions.emplace_back();
     p.row = &m;
     try {
-      const hardware::Device& device = catalog.Get(m.hardware, m.file + " " + m.pointer + "/hardware");
+      const hardware::Device& device = catalog.Get(m.hardware);
       p.device = device.name;
       const hardware::Runtime* runtime = nullptr;
       if (options.runtime.empty()) runtime = runtimes.ForFramework(m.framework);

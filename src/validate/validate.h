@@ -54,10 +54,14 @@ struct ValidationResult {
 
 // Predicts every row of `dataset` in the chosen split that lmp can express;
 // the rest are listed as skipped with the reason (a tensor- or
-// pipeline-parallel layout, a model or device that fails to load, a metric
-// that needs a decode step with output_len 1). Never throws for a row.
+// pipeline-parallel layout, a metric that needs a decode step with
+// output_len 1, or a row CheckRows would reject). Never throws for a row.
 ValidationResult Validate(const Dataset& dataset, const ValidateOptions& options, const db::ModuleDb& db,
                           const hardware::Catalog& catalog, const hardware::RuntimeCatalog& runtimes);
+
+// Rows whose model does not load or whose device is not in `catalog`: one
+// error each, naming the row's file and the JSON pointer of the field.
+void CheckRows(const Dataset& dataset, const hardware::Catalog& catalog, std::vector<Error>* errors);
 
 // The summary statistics of a set of ratios (exposed for tests).
 Summary Summarize(const std::string& group, std::vector<double> ratios);
