@@ -30,6 +30,7 @@ class RowWriter {
   Format format_;
   // Names already quoted or escaped for the format.
   std::vector<std::string> models_, devices_, profiles_;
+  std::string runtime_;
 };
 
 }  // namespace lmp::sweep

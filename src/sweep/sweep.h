@@ -74,6 +74,7 @@ class Sweep {
   const std::string& model_name(uint32_t i) const { return model_names_[i]; }
   const std::string& device_name(uint32_t i) const { return devices_[i]->name; }
   const std::string& profile_name(uint32_t i) const { return axes_.profiles[i]; }
+  const std::string& runtime_name() const { return axes_.runtime; }
   size_t num_models() const { return models_.size(); }
   size_t num_devices() const { return devices_.size(); }
   size_t num_profiles() const { return axes_.profiles.size(); }
