@@ -30,14 +30,15 @@ std::string Slurp(const std::string& path) {
   return ss.str();
 }
 
-// Runs `lmp ARGS` in tests/data, so error messages show short paths.
-Result Lmp(const std::string& args) {
+// Runs `lmp ARGS` in tests/data, so error messages show short paths, with
+// standard input from `input` (a path relative to tests/data).
+Result Lmp(const std::string& args, const std::string& input = "/dev/null") {
   const std::string dir = ::testing::TempDir();
   // Per-process names: ctest runs tests in parallel processes.
   const std::string tag = std::to_string(::getpid());
   const std::string out = dir + "/lmp_out_" + tag + ".txt", err = dir + "/lmp_err_" + tag + ".txt";
   const std::string cmd = std::string("cd '") + LMP_SOURCE_DIR + "/tests/data' && '" + LMP_BINARY + "' " + args +
-                          " > '" + out + "' 2> '" + err + "' < /dev/null";
+                          " > '" + out + "' 2> '" + err + "' < '" + input + "'";
   const int status = std::system(cmd.c_str());
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, Slurp(out), Slurp(err)};
 }
@@ -77,6 +78,21 @@ TEST(CliTest, ValidateBadRowsAndGate) {
   ASSERT_EQ(html.exit_code, 0);
   EXPECT_NE(html.out.find("<svg"), std::string::npos);
   EXPECT_NE(html.out.find("<circle"), std::string::npos);
+}
+
+// A model read from standard input or a pipe is the same as from the file.
+TEST(CliTest, ModelFromStdinAndPipe) {
+  const Result file = Lmp("analyze tiny_config/config.json --format csv");
+  ASSERT_EQ(file.exit_code, 0) << file.err;
+  const Result in = Lmp("analyze - --format csv", "tiny_config/config.json");
+  ASSERT_EQ(in.exit_code, 0) << in.err;
+  EXPECT_EQ(in.out, file.out);
+  const Result pipe = Lmp("analyze /dev/stdin --format csv", "tiny_config/config.json");
+  ASSERT_EQ(pipe.exit_code, 0) << pipe.err;
+  EXPECT_EQ(pipe.out, file.out);
+  const Result broken = Lmp("analyze -", "broken.json");
+  EXPECT_EQ(broken.exit_code, 2);
+  EXPECT_EQ(broken.err.substr(0, broken.err.find(": invalid")), "lmp: error: <stdin>: 2:50");
 }
 
 // The runtime catalog, and a realistic runtime is slower than the bound.
@@ -671,6 +687,16 @@ INSTANTIATE_TEST_SUITE_P(
                  "prompt, gen, w-bits, a-bits, kv-bits, w-group-size, compute, profile, sram-bytes, runtime"},
         BadInput{"CompareBadValue", "compare Llama-2-7b-hf --hardware h100 --a batch=0 --b batch=1",
                  "lmp: error: --batch: A: must be a positive integer, got 0"},
+        BadInput{"ZeroHeads", "analyze config_zero_heads.json",
+                 "lmp: error: config_zero_heads.json: /n_head: must be a positive integer, got 0"},
+        BadInput{"ZeroHeadsFit", "fit config_zero_heads.json --hardware h100",
+                 "lmp: error: config_zero_heads.json: /n_head: must be a positive integer, got 0"},
+        BadInput{"DeepNesting", "analyze deep_nesting.json",
+                 "lmp: error: deep_nesting.json: 1:257: JSON nested more than 256 levels deep; no lmp input needs "
+                 "that"},
+        BadInput{"BrokenPipe", "analyze /dev/fd/3 3< broken.json",
+                 "lmp: error: /dev/fd/3: 2:50: invalid JSON: syntax error while parsing value - unexpected '}'; "
+                 "expected '[', '{', or a literal; fix the syntax at this place"},
         BadInput{"UnknownRuntime", "generate Llama-2-7b-hf --hardware h100 --runtime servng",
                  "lmp: error: --runtime: unknown runtime 'servng' (did you mean 'serving'?); 'lmp runtime list' "
                  "lists them"},

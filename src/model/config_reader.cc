@@ -35,7 +35,10 @@ std::optional<int64_t> ConfigReader::OptionalInt(const std::string& key, int64_t
   const Json& v = doc_[key];
   const std::string want = min == 1 ? "a positive integer" : "an integer of at least " + std::to_string(min);
   if (!v.is_number_integer()) throw At(key, "must be " + want + ", got " + TypeName(v) + " " + v.dump());
-  if (v.is_number_unsigned() ? v.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX) : v.get<int64_t>() < min) {
+  // nlohmann stores every non-negative integer as unsigned, 0 included, so
+  // both branches check the minimum.
+  const bool too_big = v.is_number_unsigned() && v.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX);
+  if (too_big || v.get<int64_t>() < min) {
     throw At(key, "must be " + want + ", got " + v.dump());
   }
   return v.get<int64_t>();

@@ -114,10 +114,12 @@ const std::vector<CatalogEntry>& Catalog() {
 
 namespace {
 
+// `path` "-" is standard input, named "<stdin>" in errors.
 Model LoadFile(const std::string& path, const std::string& id) {
-  const Json doc = ParseJson(ReadFile(path), path);
-  if (IsHfConfig(doc)) return BuildFromConfig(doc, path, id);
-  return ParseModelDoc(doc, path);
+  const std::string name = path == "-" ? "<stdin>" : path;
+  const Json doc = ParseJson(ReadFile(path), name);
+  if (IsHfConfig(doc)) return BuildFromConfig(doc, name, id);
+  return ParseModelDoc(doc, name);
 }
 
 }  // namespace
@@ -135,7 +137,9 @@ Model LoadModel(std::string_view spec) {
     m.checkpoint = CheckCheckpointDirectory(s);
     return m;
   }
-  if (std::filesystem::is_regular_file(s, ec)) return LoadFile(s, s);
+  // A pipe (<(cmd), /dev/stdin) reads like a file; "-" is standard input.
+  if (s == "-") return LoadFile(s, "<stdin>");
+  if (std::filesystem::exists(s, ec)) return LoadFile(s, s);
   const std::string want = ToLower(spec);
   std::vector<std::string> ids;
   for (const CatalogEntry& e : Catalog()) {

@@ -1,41 +1,86 @@
 #include "util/json_file.h"
 
 #include <fstream>
+#include <iostream>
 #include <sstream>
 
 #include "util/error.h"
 
 namespace lmp {
 
+namespace {
+
+// "line:col" of byte `offset` in `text`, both 1-based.
+std::string LineCol(std::string_view text, size_t offset) {
+  size_t line = 1, col = 1;
+  for (size_t i = 0; i < offset && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      col = 1;
+    } else {
+      ++col;
+    }
+  }
+  return std::to_string(line) + ":" + std::to_string(col);
+}
+
+// The offset of the first '[' or '{' nested deeper than kMaxJsonDepth, or
+// npos. Brackets inside strings do not count.
+size_t TooDeep(std::string_view text) {
+  int depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxJsonDepth) return i;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return std::string_view::npos;
+}
+
+}  // namespace
+
 Json ParseJson(std::string_view text, const std::string& file) {
+  // Deeper documents would exhaust the stack in the recursive parts of the
+  // JSON library (copies, destruction) and of the schema validator.
+  if (const size_t at = TooDeep(text); at != std::string_view::npos) {
+    throw Error(file, LineCol(text, at),
+                "JSON nested more than " + std::to_string(kMaxJsonDepth) + " levels deep; no lmp input needs that");
+  }
   try {
     return Json::parse(text.begin(), text.end());
   } catch (const Json::parse_error& e) {
     // e.byte is 1-based and points just past the offending character.
-    size_t offset = e.byte == 0 ? 0 : e.byte - 1;
-    if (offset > text.size()) offset = text.size();
-    size_t line = 1, col = 1;
-    for (size_t i = 0; i < offset; ++i) {
-      if (text[i] == '\n') {
-        ++line;
-        col = 1;
-      } else {
-        ++col;
-      }
-    }
+    const size_t offset = e.byte == 0 ? 0 : e.byte - 1;
     std::string what = e.what();
     // nlohmann's text is "[json.exception.parse_error.101] parse error at
     // line 1, column 2: syntax error while parsing value - ..."; keep the tail.
     const size_t colon = what.find(": ");
     if (colon != std::string::npos) what = what.substr(colon + 2);
     return [&]() -> Json {
-      throw Error(file, std::to_string(line) + ":" + std::to_string(col),
+      throw Error(file, LineCol(text, offset),
                   "invalid JSON: " + what + "; fix the syntax at this place");
     }();
   }
 }
 
 std::string ReadFile(const std::string& path) {
+  if (path == "-") {
+    std::ostringstream ss;
+    ss << std::cin.rdbuf();
+    if (std::cin.bad()) throw Error("<stdin>", "", "cannot read standard input");
+    return ss.str();
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(path, "", "cannot open file; check the path");
   std::ostringstream ss;

@@ -10,11 +10,16 @@ namespace lmp {
 
 using Json = nlohmann::ordered_json;
 
-// Parses `text` as JSON. On a syntax error throws lmp::Error naming `file`
-// and the line:column of the fault.
+// The deepest nesting of arrays and objects any input may have.
+inline constexpr int kMaxJsonDepth = 256;
+
+// Parses `text` as JSON. On a syntax error, or nesting deeper than
+// kMaxJsonDepth, throws lmp::Error naming `file` and the line:column of the
+// fault.
 Json ParseJson(std::string_view text, const std::string& file);
 
-// Reads a whole file; throws lmp::Error if it can't be read.
+// Reads a whole file ("-": standard input; pipes and /dev/stdin work as
+// files); throws lmp::Error if it can't be read.
 std::string ReadFile(const std::string& path);
 
 // Reads and parses a JSON file.
