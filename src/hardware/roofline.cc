@@ -8,7 +8,6 @@
 namespace lmp::hardware {
 namespace {
 
-bool IsMatrixKind(const std::string& kind) { return kind == "matmul" || kind == "attention"; }
 
 // The first precision of `wanted` the map lists, or null.
 const std::pair<const std::string, double>* Find(const std::map<std::string, double>& peaks,
@@ -28,13 +27,15 @@ const std::pair<const std::string, double>* Find(const std::map<std::string, dou
                   "--hardware-file");
 }
 
-// One operation's reads plus writes, summed exactly as integers.
+
+}  // namespace
+
+bool IsMatrixKind(const std::string& kind) { return kind == "matmul" || kind == "attention"; }
+
 int64_t OpBytes(const analysis::Metrics& m) {
   return m[db::kReadsWeights] + m[db::kReadsActivations] + m[db::kReadsKvCache] + m[db::kWritesActivations] +
          m[db::kWritesKvCache];
 }
-
-}  // namespace
 
 analysis::Scenario OnDevice(analysis::Scenario s, const Device& device) {
   if (s.sram_bytes == 0 && device.sram_per_core_bytes > 0) s.sram_bytes = device.sram_per_core_bytes;

@@ -15,6 +15,12 @@
 
 namespace lmp::hardware {
 
+// "matmul" and "attention": the kinds that run on the tensor units.
+bool IsMatrixKind(const std::string& kind);
+
+// One operation's reads plus writes, summed exactly as integers.
+int64_t OpBytes(const analysis::Metrics& m);
+
 // The peak an operation kind runs at on a device.
 struct Peak {
   std::string unit;       // "tensor" or "vector"

@@ -5,12 +5,6 @@
 #include "hardware/roofline.h"
 
 namespace lmp::hardware {
-namespace {
-
-bool IsMatrixKind(const std::string& kind) { return kind == "matmul" || kind == "attention"; }
-
-}  // namespace
-
 GemmShape ShapeOf(const analysis::Metrics& m, const analysis::Scenario& s) {
   GemmShape g;
   const double a_bytes = s.a_bits / 8.0, kv_bytes = s.kv_bits / 8.0;
@@ -73,9 +67,7 @@ void OpRates(const analysis::Plan& plan, const analysis::StageResult& stage, con
     const analysis::PlanOp& op = plan.ops[i];
     const analysis::Metrics& m = stage.ops[i];
     OpRate& r = (*out)[i];
-    const bool works = m[db::kFlops] > 0 || m[db::kReadsWeights] + m[db::kReadsActivations] + m[db::kReadsKvCache] +
-                                                   m[db::kWritesActivations] + m[db::kWritesKvCache] >
-                                               0;
+    const bool works = m[db::kFlops] > 0 || OpBytes(m) > 0;
     r.overhead_s = works ? t.kernel_overhead_s : 0.0;
     r.memory_bytes_per_s = streaming;
     r.compute_flops_per_s = op_peaks_flops_per_s[i];

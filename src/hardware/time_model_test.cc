@@ -25,11 +25,6 @@ const RuntimeCatalog& Runtimes() {
   return c;
 }
 
-int64_t Bytes(const analysis::Metrics& m) {
-  return m[db::kReadsWeights] + m[db::kReadsActivations] + m[db::kReadsKvCache] + m[db::kWritesActivations] +
-         m[db::kWritesKvCache];
-}
-
 // The roofline written out independently: count x max(flops / peak, bytes /
 // bandwidth), summed in plan order.
 double RooflineSum(const Plan& plan, const analysis::StageResult& st, const Device& d, const Scenario& s) {
@@ -38,7 +33,7 @@ double RooflineSum(const Plan& plan, const analysis::StageResult& st, const Devi
     const double peak = PeakFor(d, plan.ops[i].kind, s).flops_per_s;
     t += static_cast<double>(plan.ops[i].count) *
          std::max(static_cast<double>(st.ops[i][db::kFlops]) / peak,
-                  static_cast<double>(Bytes(st.ops[i])) / d.dram_bandwidth_bytes_per_s);
+                  static_cast<double>(OpBytes(st.ops[i])) / d.dram_bandwidth_bytes_per_s);
   }
   return t;
 }
