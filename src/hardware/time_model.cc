@@ -5,6 +5,7 @@
 #include "hardware/roofline.h"
 
 namespace lmp::hardware {
+
 GemmShape ShapeOf(const analysis::Metrics& m, const analysis::Scenario& s) {
   GemmShape g;
   const double a_bytes = s.a_bits / 8.0, kv_bytes = s.kv_bits / 8.0;
