@@ -41,8 +41,8 @@ class Evaluator {
   // zero or a negative figure.
   void Run(const Scenario& s, Stage stage, StageResult* out);
   // The same with the stage's inputs given rather than derived from the
-  // scenario: the memory footprint evaluates a decode step at kv_len 0,
-  // which no scenario describes.
+  // scenario: the memory footprint evaluates a decode step at the request's
+  // largest context, which the scenario's own decode step need not be.
   void Run(const Scenario& s, const StageInputs& in, StageResult* out);
   int64_t Parameters(const Scenario& s);
 

@@ -45,9 +45,15 @@ TEST(AnalyzeTest, Llama2_7bPrefillHandDerived) {
   // The score matrix (32 * 2048 * 2048 fp16) is written by qk and read by softmax.
   EXPECT_EQ(Op(plan, pre, "model.layers.self_attn", "qk_matmul")[kWritesActivations], 268'435'456);
   EXPECT_EQ(Op(plan, pre, "model.layers.self_attn", "softmax")[kReadsActivations], 268'435'456);
-  // k_proj writes the KV cache, not activations: 2048 tokens * 4096 * 2 bytes.
-  EXPECT_EQ(Op(plan, pre, "model.layers.self_attn.k_proj", "linear")[kWritesKvCache], 16'777'216);
-  EXPECT_EQ(Op(plan, pre, "model.layers.self_attn.k_proj", "linear")[kWritesActivations], 0);
+  // K reaches the cache once, through RoPE: k_proj writes activations and
+  // rope_k stores the rotated keys, 2048 tokens * 4096 * 2 bytes. v_proj
+  // writes the cache directly.
+  EXPECT_EQ(Op(plan, pre, "model.layers.self_attn.k_proj", "linear")[kWritesKvCache], 0);
+  EXPECT_EQ(Op(plan, pre, "model.layers.self_attn.k_proj", "linear")[kWritesActivations], 16'777'216);
+  EXPECT_EQ(Op(plan, pre, "model.layers.self_attn", "rope_k")[kWritesKvCache], 16'777'216);
+  EXPECT_EQ(Op(plan, pre, "model.layers.self_attn", "rope_k")[kReadsKvCache], 0);
+  EXPECT_EQ(Op(plan, pre, "model.layers.self_attn.v_proj", "linear")[kWritesKvCache], 16'777'216);
+  EXPECT_EQ(Op(plan, pre, "model.layers.self_attn.v_proj", "linear")[kWritesActivations], 0);
   // lm_head runs on the last position only: 2 * 1 * 4096 * 32000.
   EXPECT_EQ(Op(plan, pre, "lm_head", "linear")[kFlops], 262'144'000);
   EXPECT_EQ(a.parameters, 6'738'415'616);

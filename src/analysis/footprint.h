@@ -45,15 +45,15 @@ int64_t ScenarioContextLen(const Scenario& s);
 //   norm weights and biases, which formulas read at activation precision,
 //   are counted a little low under weight quantization (by under 3 MB for
 //   Llama-2-70b at 4 bits: 161 norms x 8192 weights x 1.5 bytes).
-// - KV cache: read from the module formulas, not from model knowledge. A
-//   decode step at kv_len L reads every cached token once, plus the new
-//   token's own K and V; a step at kv_len 0 reads only the latter. So the
-//   cache holding L tokens is reads.kv_cache(decode, L) - reads.kv_cache(
-//   decode, 0). This assumes each cached token is read exactly once per step
-//   (true of the fused profile, and of a flash kernel with one query tile per
-//   KV head); an operation marked kv_cache_reread (a second pass over entries
-//   another operation of the step read) is left out. A model that reads only
-//   a sliding window also keeps only the window, and is counted so.
+// - KV cache: read from the module formulas, not from model knowledge. The
+//   kv_cache reads of a step are attention's reads of the cache (RoPE and
+//   the projections write new entries from activations; they read none), and
+//   a decode step at kv_len L reads every cached token once, the new one
+//   included. So the cache holding L tokens is reads.kv_cache(decode, L).
+//   An operation marked kv_cache_reread (a second pass over entries another
+//   operation of the step read) is left out. A model that reads only a
+//   sliding window also keeps only the window, and is counted so. The
+//   writes of a step are checked against this size in kv_cache_test.cc.
 // - Activations: the largest reads.activations + writes.activations of one
 //   instance of any operation, over the prefill and the decode step at
 //   `context_len`: an operation's inputs and outputs are alive together, and

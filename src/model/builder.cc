@@ -103,6 +103,8 @@ std::vector<std::pair<std::string, std::string>> AttentionParameters(bool window
           {"head_dim", head_dim}};
 }
 
+std::string KvCacheSkipRows() { return "{batch_size} * max(0, {seq_len} - {sliding_window})"; }
+
 void RequireWholeHeads(const ConfigReader& c, int64_t hidden, int64_t heads, const std::string& heads_key,
                        bool head_dim_key) {
   if (head_dim_key && c.Has("head_dim")) return;

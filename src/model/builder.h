@@ -41,6 +41,13 @@ std::vector<std::pair<std::string, std::string>> AttentionParameters(bool window
                                                                      const std::string& kv_heads,
                                                                      const std::string& head_dim);
 
+// kv_cache_skip_rows for a windowed layer's cache-bound projection (V): a
+// ring buffer of {sliding_window} entries stores only the last window of a
+// longer prompt, so batch_size * max(0, seq_len - sliding_window) rows stay
+// activations. RoPE caps the keys it stores the same way (min(seq_len,
+// kv_len), kv_len being capped at the window).
+std::string KvCacheSkipRows();
+
 // Throws at /`heads_key` unless `hidden` splits into `heads` whole heads. A
 // family that reads "head_dim" from its config passes head_dim_key: a config
 // that gives head_dim needs no split, and the error says to give it.

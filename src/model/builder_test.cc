@@ -167,8 +167,8 @@ TEST(BuilderTest, ParameterCountsPhi3) {
   EXPECT_EQ(Parameters("microsoft--Phi-3-mini-4k-instruct"), 3'821'079'552);
 }
 
-// phi3's fused qkv_proj: one GEMM to q, k and v; the K and V columns are
-// written to the KV cache, the Q columns to activations.
+// phi3's fused qkv_proj: one GEMM to q, k and v; the V columns are written
+// to the KV cache, the Q and K columns to activations (rope_k stores K).
 TEST(BuilderTest, Phi3FusedProjections) {
   const Plan plan = BuiltPlan("microsoft--Phi-3-mini-4k-instruct");
   Scenario s;
@@ -179,8 +179,9 @@ TEST(BuilderTest, Phi3FusedProjections) {
   const int64_t T = 2 * 128, h = 3072, kv = 32 * 96;
   const auto qkv = Op(plan, pre, "model.layers.self_attn.qkv_proj", "linear");
   EXPECT_EQ(qkv[db::kFlops], 2 * T * h * (h + 2 * kv));
-  EXPECT_EQ(qkv[db::kWritesKvCache], T * 2 * kv * 2);
-  EXPECT_EQ(qkv[db::kWritesActivations], T * h * 2);
+  EXPECT_EQ(qkv[db::kWritesKvCache], T * kv * 2);
+  EXPECT_EQ(qkv[db::kWritesActivations], T * (h + kv) * 2);
+  EXPECT_EQ(Op(plan, pre, "model.layers.self_attn", "rope_k")[db::kWritesKvCache], T * kv * 2);
   const auto gate_up = Op(plan, pre, "model.layers.mlp.gate_up_proj", "linear");
   EXPECT_EQ(gate_up[db::kFlops], 2 * T * h * 2 * 8192);
   EXPECT_EQ(gate_up[db::kWritesKvCache], 0);
@@ -563,8 +564,10 @@ TEST(BuilderTest, FalconMultiQueryKvCache) {
   EXPECT_EQ(analysis::MemoryFootprint(plan, s, 4096).kv_cache_bytes, 4096LL * 2 * 32 * 1 * 64 * 2);
   const auto dec = Decode(plan, 1024);
   const auto qkv = Op(plan, dec, "transformer.h.self_attention.query_key_value", "linear");
-  EXPECT_EQ(qkv[db::kWritesActivations], 4544 * 2);
-  EXPECT_EQ(qkv[db::kWritesKvCache], 2 * 64 * 2);
+  // Q and K to activations, V to the cache; rope_k stores K.
+  EXPECT_EQ(qkv[db::kWritesActivations], (4544 + 64) * 2);
+  EXPECT_EQ(qkv[db::kWritesKvCache], 64 * 2);
+  EXPECT_EQ(Op(plan, dec, "transformer.h.self_attention", "rope_k")[db::kWritesKvCache], 64 * 2);
   // Scores: 71 query heads over one shared K head.
   EXPECT_EQ(Op(plan, dec, "transformer.h.self_attention", "qk_matmul")[db::kFlops], 2LL * 71 * 1024 * 64);
   EXPECT_EQ(Op(plan, dec, "transformer.h.self_attention", "qk_matmul")[db::kReadsKvCache], 1024LL * 64 * 2);
@@ -577,7 +580,8 @@ TEST(BuilderTest, GptNeoxPartialRotary) {
   const std::string attn = "gpt_neox.layers.attention";
   EXPECT_EQ(Op(plan, dec, attn, "rope_q")[db::kFlops], 3 * 8 * 64);
   EXPECT_EQ(Op(plan, dec, attn, "rope_k")[db::kFlops], 3 * 8 * 64);
-  EXPECT_EQ(Op(plan, dec, attn, "rope_k")[db::kWritesKvCache], 8 * 64 * 2);
+  // rope_k stores the whole new key head, its pass-through part copied.
+  EXPECT_EQ(Op(plan, dec, attn, "rope_k")[db::kWritesKvCache], 8 * 256 * 2);
   EXPECT_EQ(Op(plan, dec, attn, "rope_q")[db::kWritesActivations], 8 * 64 * 2);
   EXPECT_EQ(Op(plan, dec, "gpt_neox.rotary_emb", "cos_sin")[db::kWritesActivations], 2 * 64 * 2);
   // The whole head still takes part in the scores.

@@ -51,10 +51,11 @@ std::vector<Layer> BuildDeepseek(std::string_view model_type, const ConfigReader
 
   const std::string tokens = "{batch_size} * {seq_len}";
   const std::string q_width = "{num_attention_heads} * ({qk_nope_head_dim} + {qk_rope_head_dim})";
-  auto linear = [&](const std::string& name, const std::string& in, const std::string& out, bool b, bool kv_cache_out) {
+  auto linear = [&](const std::string& name, const std::string& in, const std::string& out, bool b,
+                    const std::string& kv_cache_features) {
     std::vector<std::pair<std::string, std::string>> p = {{"N", tokens}, {"in_features", in}, {"out_features", out}};
     if (b) p.emplace_back("bias", "1");
-    if (kv_cache_out) p.emplace_back("kv_cache_out", "1");
+    if (!kv_cache_features.empty()) p.emplace_back("kv_cache_features", kv_cache_features);
     return MakeLayer(name, "torch.nn.modules.linear.Linear", p);
   };
   auto norm = [&](const std::string& name, const std::string& width) {
@@ -62,27 +63,28 @@ std::vector<Layer> BuildDeepseek(std::string_view model_type, const ConfigReader
   };
   auto mlp = [&](const std::string& name, const std::string& width) {
     return MakeLayer(name, cls + "MLP", {{"num_tokens", tokens}, {"intermediate_size", width}},
-                     std::vector<Layer>{linear("gate_proj", "{hidden_size}", width, false, false),
-                                        linear("up_proj", "{hidden_size}", width, false, false),
+                     std::vector<Layer>{linear("gate_proj", "{hidden_size}", width, false, ""),
+                                        linear("up_proj", "{hidden_size}", width, false, ""),
                                         MakeLayer("act_fn", "torch.nn.modules.activation.SiLU",
                                                   {{"num_elements", tokens + " * " + width}}),
-                                        linear("down_proj", width, "{hidden_size}", false, false)});
+                                        linear("down_proj", width, "{hidden_size}", false, "")});
   };
 
   // The query path, then the compressed KV path whose output is the cache
-  // entry (latent + shared RoPE key); kv_b_proj lives in the attention entry.
+  // entry: the latent columns go straight to the cache, the shared RoPE key
+  // through rope_k. kv_b_proj lives in the attention entry.
   std::vector<Layer> attn_subs;
   if (q_lora) {
-    attn_subs.push_back(linear("q_a_proj", "{hidden_size}", "{q_lora_rank}", bias, false));
+    attn_subs.push_back(linear("q_a_proj", "{hidden_size}", "{q_lora_rank}", bias, ""));
     attn_subs.push_back(norm("q_a_layernorm", "{q_lora_rank}"));
-    attn_subs.push_back(linear("q_b_proj", "{q_lora_rank}", q_width, false, false));
+    attn_subs.push_back(linear("q_b_proj", "{q_lora_rank}", q_width, false, ""));
   } else {
-    attn_subs.push_back(linear("q_proj", "{hidden_size}", q_width, false, false));
+    attn_subs.push_back(linear("q_proj", "{hidden_size}", q_width, false, ""));
   }
   attn_subs.push_back(
-      linear("kv_a_proj_with_mqa", "{hidden_size}", "{kv_lora_rank} + {qk_rope_head_dim}", bias, true));
+      linear("kv_a_proj_with_mqa", "{hidden_size}", "{kv_lora_rank} + {qk_rope_head_dim}", bias, "{kv_lora_rank}"));
   attn_subs.push_back(norm("kv_a_layernorm", "{kv_lora_rank}"));
-  attn_subs.push_back(linear("o_proj", "{num_attention_heads} * {v_head_dim}", "{hidden_size}", bias, false));
+  attn_subs.push_back(linear("o_proj", "{num_attention_heads} * {v_head_dim}", "{hidden_size}", bias, ""));
   const Layer attn = MakeLayer("self_attn", cls + "Attention",
                                {{"batch_size", "{batch_size}"},
                                 {"seq_len", "{seq_len}"},

@@ -214,9 +214,11 @@ TEST(DeepseekBuilderTest, V3AbsorbedAttentionFigures) {
   EXPECT_EQ(Op(plan, r, attn, "sv_matmul")[db::kReadsKvCache], L * 512 * 2);
   // The value half of kv_b_proj: 2 * H * 512 * 128.
   EXPECT_EQ(Op(plan, r, attn, "v_up")[db::kFlops], 2LL * 128 * 512 * 128);
-  // The new token's cache entry: kv_a_proj_with_mqa writes 576 values.
-  EXPECT_EQ(Op(plan, r, attn + ".kv_a_proj_with_mqa", "linear")[db::kWritesKvCache], 576 * 2);
-  EXPECT_EQ(Op(plan, r, attn + ".kv_a_proj_with_mqa", "linear")[db::kWritesActivations], 0);
+  // The new token's cache entry, 576 values: kv_a_proj_with_mqa writes the
+  // 512 of the latent, rope_k the 64 of the rotated shared key.
+  EXPECT_EQ(Op(plan, r, attn + ".kv_a_proj_with_mqa", "linear")[db::kWritesKvCache], 512 * 2);
+  EXPECT_EQ(Op(plan, r, attn + ".kv_a_proj_with_mqa", "linear")[db::kWritesActivations], 64 * 2);
+  EXPECT_EQ(Op(plan, r, attn, "rope_k")[db::kWritesKvCache], 64 * 2);
   // Dense layers come first and use the same attention.
   EXPECT_EQ(Op(plan, r, "model.dense_layers.self_attn", "qk_matmul")[db::kFlops], 2LL * 128 * L * 576);
   EXPECT_EQ(Op(plan, r, "model.dense_layers.mlp.gate_proj", "linear")[db::kFlops], 2LL * 7168 * 18432);

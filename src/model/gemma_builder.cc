@@ -50,9 +50,11 @@ std::vector<Layer> BuildGemma(std::string_view model_type, const ConfigReader& c
   const bool windowed = v2 && c.OptionalPositiveInt("sliding_window").has_value();
 
   const std::string tokens = "{batch_size} * {seq_len}";
-  auto linear = [&](const std::string& name, const std::string& in, const std::string& out, bool kv_cache_out) {
+  auto linear = [&](const std::string& name, const std::string& in, const std::string& out, bool kv_cache_out,
+                    bool sliding = false) {
     std::vector<std::pair<std::string, std::string>> p = {{"N", tokens}, {"in_features", in}, {"out_features", out}};
     if (kv_cache_out) p.emplace_back("kv_cache_out", "1");
+    if (kv_cache_out && sliding) p.emplace_back("kv_cache_skip_rows", KvCacheSkipRows());
     return MakeLayer(name, "torch.nn.modules.linear.Linear", p);
   };
   auto norm = [&](const std::string& name) {
@@ -61,8 +63,9 @@ std::vector<Layer> BuildGemma(std::string_view model_type, const ConfigReader& c
   auto decoder = [&](const std::string& name, const std::string& repeat, bool sliding) {
     std::vector<Layer> attn_subs = {
         linear("q_proj", "{hidden_size}", q_width, false),
-        linear("k_proj", "{hidden_size}", kv_width, true),
-        linear("v_proj", "{hidden_size}", kv_width, true),
+        // K goes to the cache through RoPE (rope_k), V straight.
+        linear("k_proj", "{hidden_size}", kv_width, false),
+        linear("v_proj", "{hidden_size}", kv_width, true, sliding),
         linear("o_proj", q_width, "{hidden_size}", false),
     };
     std::vector<std::pair<std::string, std::string>> attn_params = AttentionParameters(sliding, "{num_attention_heads}", kv_heads, head_dim);

@@ -126,11 +126,11 @@ std::vector<Layer> BuildGptNeox(const ConfigReader& c) {
                                                      : "floor(" + head_dim + " * 0.25)";
   Params attn_params = AttentionParameters(false, "{num_attention_heads}", "{num_attention_heads}", head_dim);
   attn_params.emplace_back("rotary_dim", rotary_dim);
-  // query_key_value: Linear(h, 3h) with q, k, v per head; k and v (2h
-  // columns) go to the KV cache.
+  // query_key_value: Linear(h, 3h) with q, k, v per head; the v columns (h)
+  // go to the KV cache, k reaches it through RoPE (rope_k).
   Layer attn = MakeLayer("attention", m + "GPTNeoXAttention", attn_params,
                          std::vector<Layer>{Linear("query_key_value", "{hidden_size}", "3 * {hidden_size}", bias,
-                                                   "2 * {hidden_size}"),
+                                                   "{hidden_size}"),
                                             Linear("dense", "{hidden_size}", "{hidden_size}", bias)});
   Layer mlp = MakeLayer("mlp", m + "GPTNeoXMLP", {},
                         std::vector<Layer>{Linear("dense_h_to_4h", "{hidden_size}", "{intermediate_size}", true),
@@ -243,11 +243,11 @@ std::vector<Layer> BuildFalcon(const ConfigReader& c) {
 
   // Without new_decoder_architecture: multi_query gives one K/V head, else
   // MHA. query_key_value outputs (num_heads + 2 * kv_heads) * head_dim; the
-  // K and V part, 2 * kv_heads * head_dim, goes to the KV cache.
+  // V part, kv_heads * head_dim, goes to the KV cache, K through RoPE.
   const std::string head_dim = "{hidden_size} / {num_attention_heads}";
   const std::string kv_heads = multi_query ? "1" : "{num_attention_heads}";
   const std::string qkv_out = multi_query ? "{hidden_size} + 2 * " + head_dim : "3 * {hidden_size}";
-  const std::string kv_out = multi_query ? "2 * " + head_dim : "2 * {hidden_size}";
+  const std::string kv_out = multi_query ? head_dim : "{hidden_size}";
   Params attn_params = AttentionParameters(false, "{num_attention_heads}", kv_heads, head_dim);
   attn_params.emplace_back("rotary_dim", head_dim);
   Layer attn = MakeLayer("self_attention", m + "FalconAttention", attn_params,

@@ -95,10 +95,11 @@ std::vector<Layer> BuildLlamaLike(std::string_view model_type, const ConfigReade
 
   const std::string tokens = "{batch_size} * {seq_len}";
   auto linear = [&](const std::string& name, const std::string& in, const std::string& out, bool bias,
-                    bool kv_cache_out) {
+                    bool kv_cache_out, bool windowed = false) {
     std::vector<std::pair<std::string, std::string>> p = {{"N", tokens}, {"in_features", in}, {"out_features", out}};
     if (bias) p.emplace_back("bias", "1");
     if (kv_cache_out) p.emplace_back("kv_cache_out", "1");
+    if (kv_cache_out && windowed) p.emplace_back("kv_cache_skip_rows", KvCacheSkipRows());
     return MakeLayer(name, "torch.nn.modules.linear.Linear", p);
   };
   auto norm = [&](const std::string& name) {
@@ -107,8 +108,10 @@ std::vector<Layer> BuildLlamaLike(std::string_view model_type, const ConfigReade
   auto decoder = [&](const std::string& name, const std::string& repeat, bool windowed) {
     std::vector<Layer> attn_subs = {
         linear("q_proj", "{hidden_size}", q_width, qkv_bias, false),
-        linear("k_proj", "{hidden_size}", kv_width, qkv_bias, true),
-        linear("v_proj", "{hidden_size}", kv_width, qkv_bias, true),
+        // K goes to the cache through RoPE (the attention's rope_k); V
+        // straight from its projection.
+        linear("k_proj", "{hidden_size}", kv_width, qkv_bias, false),
+        linear("v_proj", "{hidden_size}", kv_width, qkv_bias, true, windowed),
         linear("o_proj", q_width, "{hidden_size}", o_bias, false),
     };
     if (f.qk_norm) {

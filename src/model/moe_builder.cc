@@ -97,6 +97,7 @@ std::vector<Layer> BuildMoe(std::string_view model_type, const ConfigReader& c) 
   auto linear = [&](const std::string& name, const std::string& in, const std::string& out, bool kv_cache_out) {
     std::vector<std::pair<std::string, std::string>> p = {{"N", tokens}, {"in_features", in}, {"out_features", out}};
     if (kv_cache_out) p.emplace_back("kv_cache_out", "1");
+    if (kv_cache_out && windowed) p.emplace_back("kv_cache_skip_rows", KvCacheSkipRows());
     return MakeLayer(name, "torch.nn.modules.linear.Linear", p);
   };
   auto norm = [&](const std::string& name, const std::string& rows, const std::string& width) {
@@ -105,7 +106,8 @@ std::vector<Layer> BuildMoe(std::string_view model_type, const ConfigReader& c) 
 
   std::vector<Layer> attn_subs = {
       linear("q_proj", "{hidden_size}", q_width, false),
-      linear("k_proj", "{hidden_size}", kv_width, true),
+      // K goes to the cache through RoPE (rope_k), V straight.
+      linear("k_proj", "{hidden_size}", kv_width, false),
       linear("v_proj", "{hidden_size}", kv_width, true),
       linear("o_proj", q_width, "{hidden_size}", false),
   };

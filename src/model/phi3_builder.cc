@@ -40,17 +40,18 @@ std::vector<Layer> BuildPhi3(std::string_view /*model_type*/, const ConfigReader
                     const std::string& kv_cache_features) {
     std::vector<std::pair<std::string, std::string>> p = {{"N", tokens}, {"in_features", in}, {"out_features", out}};
     if (!kv_cache_features.empty()) p.emplace_back("kv_cache_features", kv_cache_features);
+    if (!kv_cache_features.empty() && windowed) p.emplace_back("kv_cache_skip_rows", KvCacheSkipRows());
     return MakeLayer(name, "torch.nn.modules.linear.Linear", p);
   };
   auto norm = [&](const std::string& name) {
     return MakeLayer(name, cls + "RMSNorm", {{"num_tokens", tokens}, {"hidden_size", "{hidden_size}"}});
   };
 
-  // qkv_proj: one GEMM to q, k and v side by side; the K and V columns
-  // (2 * kv_heads * head_dim) go to the KV cache, the Q columns to
-  // activations. The split is a view.
+  // qkv_proj: one GEMM to q, k and v side by side; the V columns
+  // (kv_heads * head_dim) go to the KV cache, Q and K to activations (K
+  // reaches the cache through RoPE, rope_k). The split is a view.
   std::vector<Layer> attn_subs = {
-      linear("qkv_proj", "{hidden_size}", q_width + " + 2 * " + kv_width, "2 * " + kv_width),
+      linear("qkv_proj", "{hidden_size}", q_width + " + 2 * " + kv_width, kv_width),
       linear("o_proj", q_width, "{hidden_size}", ""),
   };
   Layer attn = MakeLayer("self_attn", cls + "Attention",
