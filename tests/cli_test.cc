@@ -691,6 +691,14 @@ INSTANTIATE_TEST_SUITE_P(
                  "lmp: error: config_zero_heads.json: /n_head: must be a positive integer, got 0"},
         BadInput{"ZeroHeadsFit", "fit config_zero_heads.json --hardware h100",
                  "lmp: error: config_zero_heads.json: /n_head: must be a positive integer, got 0"},
+        BadInput{"HugeConfigInt", "analyze config_huge_heads.json",
+                 "lmp: error: config_huge_heads.json: /n_head: must be at most 2147483647, got 4294967296; no model "
+                 "dimension comes near it"},
+        BadInput{"HugeBatch", "analyze Llama-2-7b-hf --batch 9000000000000000000",
+                 "lmp: error: --batch: must be at most 2147483648, got 9000000000000000000"},
+        BadInput{"HugeFile", "analyze /dev/zero",
+                 "lmp: error: /dev/zero: larger than 64 MiB, the most any lmp input may be; check that this is the "
+                 "file you meant"},
         BadInput{"DeepNesting", "analyze deep_nesting.json",
                  "lmp: error: deep_nesting.json: 1:257: JSON nested more than 256 levels deep; no lmp input needs "
                  "that"},

@@ -14,6 +14,13 @@ void RequirePositive(int64_t v, const char* option) {
   }
 }
 
+void RequireTokens(int64_t v, const char* option) {
+  RequirePositive(v, option);
+  if (v > kMaxScenarioInt) {
+    throw Error("", option, "must be at most " + std::to_string(kMaxScenarioInt) + ", got " + std::to_string(v));
+  }
+}
+
 void RequireBits(int v, const char* option) {
   if (v < 1 || v > 64) {
     throw Error("", option, "must be a bit width from 1 to 64, got " + std::to_string(v));
@@ -25,9 +32,9 @@ void RequireBits(int v, const char* option) {
 const char* StageName(Stage s) { return s == Stage::kPrefill ? "prefill" : "decode"; }
 
 void ValidateScenario(const Scenario& s) {
-  RequirePositive(s.batch_size, "--batch");
-  RequirePositive(s.prompt_len, "--seq");
-  if (s.decode_kv_len != 0) RequirePositive(s.decode_kv_len, "--kv-len");
+  RequireTokens(s.batch_size, "--batch");
+  RequireTokens(s.prompt_len, "--seq");
+  if (s.decode_kv_len != 0) RequireTokens(s.decode_kv_len, "--kv-len");
   RequireBits(s.w_bits, "--w-bits");
   RequireBits(s.a_bits, "--a-bits");
   RequireBits(s.kv_bits, "--kv-bits");

@@ -55,6 +55,10 @@ int64_t SramBytes(const Scenario& s);
 // "eager" (one operation per PyTorch kernel, as the trace counter sees them).
 const std::vector<std::string>& ProfileNames();
 
+// The largest batch, prompt or kv_len a scenario may have (2^31, the most
+// `lmp fit` searches): beyond it every model's figures overflow 64 bits.
+inline constexpr int64_t kMaxScenarioInt = int64_t{1} << 31;
+
 // Throws lmp::Error naming the offending option (e.g. "--batch") when a
 // value is out of range.
 void ValidateScenario(const Scenario& s);

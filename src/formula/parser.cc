@@ -24,7 +24,6 @@ constexpr OpInfo kBinaryOps[] = {
 };
 // Unary minus binds looser than '^' (-2^2 is -4) and tighter than '*'.
 constexpr int kUnaryPrecedence = 30;
-constexpr int kMaxDepth = 128;
 
 struct FuncInfo {
   const char* name;
@@ -78,7 +77,7 @@ class Parser {
   }
 
   std::unique_ptr<Node> ParseExpr(int min_prec, int depth) {
-    if (depth > kMaxDepth) Fail(tok_, "formula nests too deeply (limit " + std::to_string(kMaxDepth) + ")");
+    if (depth > kMaxFormulaDepth) Fail(tok_, "formula nests too deeply (limit " + std::to_string(kMaxFormulaDepth) + ")");
     auto lhs = ParseUnary(depth);
     while (const OpInfo* op = FindBinary(tok_)) {
       if (op->precedence < min_prec) break;
@@ -258,6 +257,12 @@ FormulaError::FormulaError(std::string_view text, uint32_t begin, uint32_t end, 
       column_(begin + 1) {}
 
 std::shared_ptr<const Formula> Parse(std::string_view text) {
+  if (text.size() > kMaxFormulaBytes) {
+    throw FormulaError(text.substr(0, 60), 0, 0,
+                       "formula is " + std::to_string(text.size()) + " bytes long, more than the " +
+                           std::to_string(kMaxFormulaBytes) +
+                           " any formula may be; give parts of it their own layer parameters or module calls");
+  }
   auto f = std::make_shared<Formula>();
   f->text = std::string(text);
   Parser p(f->text);

@@ -20,7 +20,15 @@ class FormulaError : public Error {
   uint32_t column_;
 };
 
-// Parses a formula. Throws FormulaError on a syntax error.
+// The longest formula Parse accepts, in bytes: ten times the longest in the
+// embedded database (445).
+inline constexpr size_t kMaxFormulaBytes = 4096;
+// The deepest nesting of parentheses, calls and operators it accepts.
+inline constexpr int kMaxFormulaDepth = 128;
+
+// Parses a formula. Throws FormulaError on a syntax error, or when the
+// formula is longer than kMaxFormulaBytes or nests deeper than
+// kMaxFormulaDepth.
 std::shared_ptr<const Formula> Parse(std::string_view text);
 
 }  // namespace lmp::formula

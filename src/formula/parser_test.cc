@@ -85,5 +85,17 @@ TEST(ParserTest, DepthLimit) {
   EXPECT_NE(Err(deep).find("formula nests too deeply (limit 128)"), std::string::npos);
 }
 
+// 4096 bytes parse; one more is an error at column 1, before any lexing.
+TEST(ParserTest, LengthLimit) {
+  std::string longest = "1";
+  while (longest.size() + 4 <= kMaxFormulaBytes) longest += " + 1";
+  longest.resize(kMaxFormulaBytes, ' ');
+  EXPECT_EQ(Err(longest), "no error");
+  const std::string err = Err(longest + " ");
+  EXPECT_EQ(err.substr(0, err.find('\n')),
+            "col 1: formula is 4097 bytes long, more than the 4096 any formula may be; give parts of it their own "
+            "layer parameters or module calls");
+}
+
 }  // namespace
 }  // namespace lmp::formula

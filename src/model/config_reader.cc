@@ -36,11 +36,14 @@ std::optional<int64_t> ConfigReader::OptionalInt(const std::string& key, int64_t
   const std::string want = min == 1 ? "a positive integer" : "an integer of at least " + std::to_string(min);
   if (!v.is_number_integer()) throw At(key, "must be " + want + ", got " + TypeName(v) + " " + v.dump());
   // nlohmann stores every non-negative integer as unsigned, 0 included, so
-  // both branches check the minimum.
-  const bool too_big = v.is_number_unsigned() && v.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX);
-  if (too_big || v.get<int64_t>() < min) {
-    throw At(key, "must be " + want + ", got " + v.dump());
+  // both branches check the range.
+  const bool too_big = v.is_number_unsigned() ? v.get<uint64_t>() > static_cast<uint64_t>(kMaxConfigInt)
+                                              : v.get<int64_t>() > kMaxConfigInt;
+  if (too_big) {
+    throw At(key, "must be at most " + std::to_string(kMaxConfigInt) + ", got " + v.dump() +
+                      "; no model dimension comes near it");
   }
+  if (v.get<int64_t>() < min) throw At(key, "must be " + want + ", got " + v.dump());
   return v.get<int64_t>();
 }
 

@@ -10,6 +10,11 @@
 
 namespace lmp::model {
 
+// The largest integer a config key read here may hold: every real model
+// dimension, count and length is far below it, and products of a few stay
+// within 64 bits.
+inline constexpr int64_t kMaxConfigInt = 2'147'483'647;
+
 // Typed access to the keys of a Hugging Face config.json. Every fault (a
 // missing required key, a wrong type, a bad value) is an lmp::Error naming
 // the file and the key as a JSON pointer ("/num_hidden_layers").
@@ -21,7 +26,8 @@ class ConfigReader {
   int64_t PositiveInt(const std::string& key) const;
   // An optional positive integer; absent or null gives nullopt.
   std::optional<int64_t> OptionalPositiveInt(const std::string& key) const { return OptionalInt(key, 1); }
-  // An optional integer of at least `min`; absent or null gives nullopt.
+  // An optional integer of at least `min` and at most kMaxConfigInt; absent
+  // or null gives nullopt.
   std::optional<int64_t> OptionalInt(const std::string& key, int64_t min) const;
   // An optional boolean; absent or null gives `fallback`.
   bool OptionalBool(const std::string& key, bool fallback) const;

@@ -55,7 +55,10 @@ Layer ParseLayer(const Json& j, const std::string& file, const std::string& ptr)
 std::vector<std::pair<std::string, formula::Value>> NumericConfig(const Json& config) {
   std::vector<std::pair<std::string, formula::Value>> out;
   for (const auto& [k, v] : config.items()) {
-    if (v.is_number_integer()) {
+    if (v.is_number_unsigned() && v.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) {
+      // Beyond int64: kept as the number it is, never wrapped negative.
+      out.emplace_back(k, formula::Value::Real(static_cast<double>(v.get<uint64_t>())));
+    } else if (v.is_number_integer()) {
       out.emplace_back(k, formula::Value::Int(v.get<int64_t>()));
     } else if (v.is_number_float()) {
       out.emplace_back(k, formula::Value::Real(v.get<double>()));

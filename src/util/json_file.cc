@@ -74,19 +74,31 @@ Json ParseJson(std::string_view text, const std::string& file) {
   }
 }
 
-std::string ReadFile(const std::string& path) {
-  if (path == "-") {
-    std::ostringstream ss;
-    ss << std::cin.rdbuf();
-    if (std::cin.bad()) throw Error("<stdin>", "", "cannot read standard input");
-    return ss.str();
+namespace {
+
+// Up to kMaxInputBytes of `in`; throws naming `file` past that.
+std::string ReadAtMost(std::istream& in, const std::string& file) {
+  std::string text;
+  char buf[1 << 16];
+  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+    text.append(buf, static_cast<size_t>(in.gcount()));
+    if (text.size() > kMaxInputBytes) {
+      throw Error(file, "",
+                  "larger than " + std::to_string(kMaxInputBytes >> 20) + " MiB, the most any lmp input may be; check "
+                  "that this is the file you meant");
+    }
   }
+  if (in.bad()) throw Error(file, "", file == "<stdin>" ? "cannot read standard input" : "cannot read file");
+  return text;
+}
+
+}  // namespace
+
+std::string ReadFile(const std::string& path) {
+  if (path == "-") return ReadAtMost(std::cin, "<stdin>");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(path, "", "cannot open file; check the path");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) throw Error(path, "", "cannot read file");
-  return ss.str();
+  return ReadAtMost(in, path);
 }
 
 Json LoadJsonFile(const std::string& path) { return ParseJson(ReadFile(path), path); }

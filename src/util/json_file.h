@@ -18,8 +18,13 @@ inline constexpr int kMaxJsonDepth = 256;
 // fault.
 Json ParseJson(std::string_view text, const std::string& file);
 
+// The largest file any lmp input may be: the biggest real one (a module
+// database, a transformers modeling file) is under 1 MiB.
+inline constexpr size_t kMaxInputBytes = 64 << 20;
+
 // Reads a whole file ("-": standard input; pipes and /dev/stdin work as
-// files); throws lmp::Error if it can't be read.
+// files); throws lmp::Error if it can't be read or holds more than
+// kMaxInputBytes (reading stops there: /dev/zero is an error, not a hang).
 std::string ReadFile(const std::string& path);
 
 // Reads and parses a JSON file.
