@@ -2,11 +2,13 @@
 # Installs the Debian 12 packages lmp builds with. Run as root (or via sudo).
 # With --test, also what only the tests need: Chromium, for the HTML report
 # test (tests/html_screenshot_test.sh), and PyTorch (python3-torch), for the
-# trace checks (tests/trace).
+# trace checks (tests/trace). With --fuzz, clang-15 and libFuzzer for the
+# fuzz targets (fuzz/run.sh) and python3 for their seeds.
 set -euo pipefail
 packages=(g++ cmake make nlohmann-json3-dev libcli11-dev libfmt-dev libvalijson-dev
           libgtest-dev libgmock-dev libbenchmark-dev)
 if [ "${1:-}" = "--test" ]; then packages+=(chromium python3-torch); fi
+if [ "${1:-}" = "--fuzz" ]; then packages+=(clang-15 libfuzzer-15-dev python3); fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

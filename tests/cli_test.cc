@@ -691,6 +691,9 @@ INSTANTIATE_TEST_SUITE_P(
                  "lmp: error: config_zero_heads.json: /n_head: must be a positive integer, got 0"},
         BadInput{"ZeroHeadsFit", "fit config_zero_heads.json --hardware h100",
                  "lmp: error: config_zero_heads.json: /n_head: must be a positive integer, got 0"},
+        BadInput{"NumberBeyondDouble", "analyze config_number_overflow.json",
+                 "lmp: error: config_number_overflow.json: 2:16: invalid JSON: number overflow parsing '1e400', "
+                 "beyond the range of a double; write a smaller number"},
         BadInput{"HugeConfigInt", "analyze config_huge_heads.json",
                  "lmp: error: config_huge_heads.json: /n_head: must be at most 2147483647, got 4294967296; no model "
                  "dimension comes near it"},

@@ -23,6 +23,7 @@
 #include "analysis/missing.h"
 #include "analysis/module_eval.h"
 #include "analysis/plan.h"
+#include "cli/cli_main.h"
 #include "cli/common.h"
 #include "cli/compare_cmd.h"
 #include "cli/runtime_option.h"
@@ -825,7 +826,7 @@ void PrintError(const Error& e) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int lmp::cli::Main(int argc, char** argv) {
   CLI::App app{"lmp (LM-Predictor): what running a transformer costs, operation by operation", "lmp"};
   app.set_version_flag("--version", std::string("lmp ") + LMP_VERSION);
   app.require_subcommand(1);

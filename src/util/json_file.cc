@@ -71,6 +71,21 @@ Json ParseJson(std::string_view text, const std::string& file) {
       throw Error(file, LineCol(text, offset),
                   "invalid JSON: " + what + "; fix the syntax at this place");
     }();
+  } catch (const Json::out_of_range& e) {
+    // A number beyond a double (1e999): "[json.exception.out_of_range.406]
+    // number overflow parsing '1e999'". It carries no position; the
+    // literal's first occurrence gives one.
+    std::string what = e.what();
+    if (const size_t sp = what.find("] "); sp != std::string::npos) what = what.substr(sp + 2);
+    size_t at = std::string_view::npos;
+    if (const size_t q = what.find('\''); q != std::string::npos) {
+      const size_t end = what.find('\'', q + 1);
+      if (end != std::string::npos) at = text.find(std::string_view(what).substr(q + 1, end - q - 1));
+    }
+    return [&]() -> Json {
+      throw Error(file, at == std::string_view::npos ? "" : LineCol(text, at),
+                  "invalid JSON: " + what + ", beyond the range of a double; write a smaller number");
+    }();
   }
 }
 
