@@ -15,55 +15,62 @@
 # build-fuzz/fuzz-log.tsv: date, target, seconds, executions, corpus
 # entries, coverage (edges), features, findings.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-seconds=${1:?usage: fuzz/run.sh SECONDS [TARGET...]}
-shift
-scripts/install-deps.sh --fuzz
-dir=build-fuzz
-if [ ! -f "$dir/CMakeCache.txt" ]; then
-  CXX=clang++-15 cmake -S . -B "$dir" -DLMP_FUZZ=ON -DLMP_BUILD_TESTS=OFF -DLMP_BUILD_BENCH=OFF \
-    -DCMAKE_BUILD_TYPE=RelWithDebInfo
-fi
-cmake --build "$dir" -j2
-targets=("$@")
-if [ ${#targets[@]} -eq 0 ]; then
-  for f in fuzz/*_fuzz.cc; do targets+=("$(basename "$f" .cc)"); done
-fi
-rm -rf "$dir/seeds"
-python3 fuzz/make_seeds.py "$dir/seeds"
-export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-failed=0
-printf '%-20s %8s %10s %8s %8s %8s %s\n' target seconds execs corpus cov ft findings
-for t in "${targets[@]}"; do
-  # Findings of an earlier run are cleared: copy one into
-  # tests/fuzz/regressions/TARGET/ (with its fix) before running again.
-  rm -rf "$dir/findings/$t"
-  mkdir -p "$dir/corpus/$t" "$dir/findings/$t"
-  log="$dir/findings/$t.log"
-  status=0
-  extra=()
-  # lmp prints on every input; libFuzzer keeps its own report.
-  [ "$t" = cli_fuzz ] && extra=(-close_fd_mask=3)
-  "$dir/$t" "${extra[@]}" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-    -dict="$dir/seeds/$t.dict" -artifact_prefix="$dir/findings/$t/" \
-    "$dir/corpus/$t" "$dir/seeds/$t" >"$log" 2>&1 || status=$?
-  regressions=(tests/fuzz/regressions/"$t"/*)
-  if [ -e "${regressions[0]}" ]; then
-    "$dir/$t" "${regressions[@]}" >>"$log" 2>&1 || status=$?
+
+# All in one function, so that bash has read the whole script before it runs
+# (an edit during a long campaign cannot change the run).
+main() {
+  cd "$(dirname "$0")/.."
+  local seconds=${1:?usage: fuzz/run.sh SECONDS [TARGET...]}
+  shift
+  scripts/install-deps.sh --fuzz
+  dir=build-fuzz
+  if [ ! -f "$dir/CMakeCache.txt" ]; then
+    CXX=clang++-15 cmake -S . -B "$dir" -DLMP_FUZZ=ON -DLMP_BUILD_TESTS=OFF -DLMP_BUILD_BENCH=OFF \
+      -DCMAKE_BUILD_TYPE=RelWithDebInfo
   fi
-  execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
-  last=$(grep -E '^#[0-9]+' "$log" | tail -1)
-  cov=$(grep -o 'cov: [0-9]*' <<<"$last" | grep -o '[0-9]*' || true)
-  ft=$(grep -o 'ft: [0-9]*' <<<"$last" | grep -o '[0-9]*' || true)
-  corpus=$(find "$dir/corpus/$t" -type f | wc -l)
-  findings=$(find "$dir/findings/$t" -type f | wc -l)
-  printf '%-20s %8s %10s %8s %8s %8s %s\n' "$t" "$seconds" "${execs:-?}" "$corpus" "${cov:-?}" "${ft:-?}" "$findings"
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$t" "$seconds" "${execs:-?}" "$corpus" \
-    "${cov:-?}" "${ft:-?}" "$findings" >>"$dir/fuzz-log.tsv"
-  if [ "$status" -ne 0 ] || [ "$findings" -ne 0 ]; then
-    failed=1
-    echo "  $t: finding(s) in $dir/findings/$t/; the log is $log" >&2
-    grep -m3 -E 'ERROR|runtime error|terminate|Assertion' "$log" >&2 || true
+  cmake --build "$dir" -j2
+  targets=("$@")
+  if [ ${#targets[@]} -eq 0 ]; then
+    for f in fuzz/*_fuzz.cc; do targets+=("$(basename "$f" .cc)"); done
   fi
-done
-exit "$failed"
+  rm -rf "$dir/seeds"
+  python3 fuzz/make_seeds.py "$dir/seeds"
+  export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+  failed=0
+  printf '%-20s %8s %10s %8s %8s %8s %s\n' target seconds execs corpus cov ft findings
+  for t in "${targets[@]}"; do
+    # Findings of an earlier run are cleared: copy one into
+    # tests/fuzz/regressions/TARGET/ (with its fix) before running again.
+    rm -rf "$dir/findings/$t"
+    mkdir -p "$dir/corpus/$t" "$dir/findings/$t"
+    log="$dir/findings/$t.log"
+    status=0
+    extra=()
+    # lmp prints on every input; libFuzzer keeps its own report.
+    [ "$t" = cli_fuzz ] && extra=(-close_fd_mask=3)
+    "$dir/$t" "${extra[@]}" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+      -dict="$dir/seeds/$t.dict" -artifact_prefix="$dir/findings/$t/" \
+      "$dir/corpus/$t" "$dir/seeds/$t" >"$log" 2>&1 || status=$?
+    regressions=(tests/fuzz/regressions/"$t"/*)
+    if [ -e "${regressions[0]}" ]; then
+      "$dir/$t" "${regressions[@]}" >>"$log" 2>&1 || status=$?
+    fi
+    execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
+    last=$(grep -E '^#[0-9]+' "$log" | tail -1)
+    cov=$(grep -o 'cov: [0-9]*' <<<"$last" | grep -o '[0-9]*' || true)
+    ft=$(grep -o 'ft: [0-9]*' <<<"$last" | grep -o '[0-9]*' || true)
+    corpus=$(find "$dir/corpus/$t" -type f | wc -l)
+    findings=$(find "$dir/findings/$t" -type f | wc -l)
+    printf '%-20s %8s %10s %8s %8s %8s %s\n' "$t" "$seconds" "${execs:-?}" "$corpus" "${cov:-?}" "${ft:-?}" "$findings"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$t" "$seconds" "${execs:-?}" "$corpus" \
+      "${cov:-?}" "${ft:-?}" "$findings" >>"$dir/fuzz-log.tsv"
+    if [ "$status" -ne 0 ] || [ "$findings" -ne 0 ]; then
+      failed=1
+      echo "  $t: finding(s) in $dir/findings/$t/; the log is $log" >&2
+      grep -m3 -E 'ERROR|runtime error|terminate|Assertion' "$log" >&2 || true
+    fi
+  done
+  exit "$failed"
+}
+
+main "$@"
