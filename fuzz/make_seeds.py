@@ -84,7 +84,8 @@ def main():
                                    "tests/data/model_formula_typo.json", "tests/data/unknown_class.json"),
         "module_db_fuzz": files("data/modules/*.json", "tests/data/seed_module_db.json",
                                 "tests/data/formula_*.json", "tests/data/cycle.json"),
-        "hardware_fuzz": files("data/hardware/*.json", "data/runtimes/*.json", "tests/data/*hardware*.json"),
+        "hardware_fuzz": files("data/hardware/*.json", "data/runtimes/*.json", "data/clusters/*.json",
+                               "tests/data/*hardware*.json"),
     }
     generated = {name: [] for name in ("formula_fuzz", "safetensors_fuzz", "sweep_lists_fuzz",
                                         "agent_answer_fuzz", "cli_fuzz")}

@@ -48,7 +48,7 @@ main() {
     extra=()
     # lmp prints on every input; libFuzzer keeps its own report.
     [ "$t" = cli_fuzz ] && extra=(-close_fd_mask=3)
-    "$dir/$t" "${extra[@]}" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+    "$dir/$t" "${extra[@]}" -max_total_time="$seconds" -timeout=5 -rss_limit_mb=2048 -print_final_stats=1 \
       -dict="$dir/seeds/$t.dict" -artifact_prefix="$dir/findings/$t/" \
       "$dir/corpus/$t" "$dir/seeds/$t" >"$log" 2>&1 || status=$?
     regressions=(tests/fuzz/regressions/"$t"/*)

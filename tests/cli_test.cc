@@ -697,6 +697,9 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{"HugeConfigInt", "analyze config_huge_heads.json",
                  "lmp: error: config_huge_heads.json: /n_head: must be at most 2147483647, got 4294967296; no model "
                  "dimension comes near it"},
+        BadInput{"UnknownCluster", "cluster show hgx-h100-9",
+                 "lmp: error: cluster show: unknown cluster 'hgx-h100-9' (did you mean 'HGX-H100-8'?); 'lmp cluster "
+                 "list' lists the catalog"},
         BadInput{"HugeBatch", "analyze Llama-2-7b-hf --batch 9000000000000000000",
                  "lmp: error: --batch: must be at most 2147483648, got 9000000000000000000"},
         BadInput{"HugeFile", "analyze /dev/zero",

@@ -24,6 +24,7 @@
 #include "analysis/module_eval.h"
 #include "analysis/plan.h"
 #include "cli/cli_main.h"
+#include "cli/cluster_cmd.h"
 #include "cli/common.h"
 #include "cli/compare_cmd.h"
 #include "cli/runtime_option.h"
@@ -77,6 +78,7 @@ struct Options {
   lmp::cli::CompareOptions compare;
   lmp::cli::ValidateOptions validate;
   lmp::cli::RuntimeListOptions runtimes;
+  lmp::cli::ClusterOptions clusters;
   // The user database (module add | remove | import | analyze, analyze --analyze-missing).
   CLI::App* module_add = nullptr;
   CLI::App* module_remove = nullptr;
@@ -791,6 +793,8 @@ void SetupValidate(CLI::App& cmd, Options& o) { lmp::cli::SetupValidate(cmd, o.v
 int RunValidate(Options& o) { return lmp::cli::RunValidate(o.validate); }
 void SetupRuntime(CLI::App& cmd, Options& o) { lmp::cli::SetupRuntime(cmd, o.runtimes); }
 int RunRuntime(Options& o) { return lmp::cli::RunRuntime(o.runtimes); }
+void SetupCluster(CLI::App& cmd, Options& o) { lmp::cli::SetupCluster(cmd, o.clusters); }
+int RunCluster(Options& o) { return lmp::cli::RunCluster(o.clusters); }
 
 // The subcommand table.
 struct Subcommand {
@@ -814,6 +818,8 @@ constexpr Subcommand kSubcommands[] = {
     {"module", "the module database: list, show, eval; add, remove, import, analyze (an agent writes an entry)",
      SetupModule, RunModule},
     {"hardware", "the hardware catalog: list, show", SetupHardware, RunHardware},
+    {"cluster", "the cluster catalog (nodes, NVLink/xGMI/PCIe, NICs) for multi-GPU layouts: list, show", SetupCluster,
+     RunCluster},
     {"runtime", "the runtime profiles of the time model: list, show", SetupRuntime, RunRuntime},
     {"validate", "predicted against measured latency and throughput (data/measurements), with error statistics",
      SetupValidate, RunValidate},
