@@ -150,9 +150,18 @@ std::vector<SafetensorsTensor> ReadSafetensorsHeader(const std::string& path) {
   if (static_cast<uint64_t>(in.gcount()) != header_bytes) {
     throw Error(path, "byte 8", "cannot read the " + std::to_string(header_bytes) + "-byte header");
   }
+  if (const size_t deep = JsonTooDeepAt(header); deep != std::string::npos) {
+    throw Error(path, "byte " + std::to_string(8 + deep),
+                "the header nests JSON more than " + std::to_string(kMaxJsonDepth) + " levels deep; " + kRedownload);
+  }
   Json doc;
   try {
     doc = Json::parse(header);
+  } catch (const Json::out_of_range& e) {
+    // A number beyond a double (1e999); nlohmann gives no position.
+    std::string what = e.what();
+    if (const size_t sp = what.find("] "); sp != std::string::npos) what = what.substr(sp + 2);
+    throw Error(path, "byte 8", "invalid JSON in the header: " + what + "; " + kRedownload);
   } catch (const Json::parse_error& e) {
     // e.byte is 1-based and points just past the offending character.
     const uint64_t at = std::min<uint64_t>(e.byte == 0 ? 0 : e.byte - 1, header_bytes);

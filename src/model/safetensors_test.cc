@@ -163,6 +163,14 @@ TEST(SafetensorsTest, MalformedHeadersNameFileAndPlace) {
             "F: byte 15: invalid JSON in the header: syntax error while parsing object key - unexpected ','; "
             "expected string literal; " + kRedownload);
   EXPECT_EQ(raw(2, "[]", 0), "F: byte 8: the header is not a JSON object of tensors; " + kRedownload);
+  // Found by fuzzing: a number beyond a double escaped as nlohmann's
+  // out_of_range; nesting deeper than any header needs would exhaust the
+  // stack when the parsed document is destroyed.
+  EXPECT_EQ(raw(13, R"({"w":555e555})", 0),
+            "F: byte 8: invalid JSON in the header: number overflow parsing '555e555'; " + kRedownload);
+  const std::string deep = std::string(300, '[') + std::string(300, ']');
+  EXPECT_EQ(raw(deep.size(), deep, 0),
+            "F: byte 264: the header nests JSON more than 256 levels deep; " + kRedownload);
   EXPECT_EQ(tensor(R"({"shape":[2],"data_offsets":[0,8]})"),
             "F: tensor 't': has no dtype (a string such as \"BF16\"); the header is malformed: " + kRedownload);
   EXPECT_EQ(tensor(R"({"dtype":"F32","data_offsets":[0,8]})"),

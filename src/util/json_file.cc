@@ -24,9 +24,9 @@ std::string LineCol(std::string_view text, size_t offset) {
   return std::to_string(line) + ":" + std::to_string(col);
 }
 
-// The offset of the first '[' or '{' nested deeper than kMaxJsonDepth, or
-// npos. Brackets inside strings do not count.
-size_t TooDeep(std::string_view text) {
+}  // namespace
+
+size_t JsonTooDeepAt(std::string_view text) {
   int depth = 0;
   bool in_string = false;
   for (size_t i = 0; i < text.size(); ++i) {
@@ -48,12 +48,10 @@ size_t TooDeep(std::string_view text) {
   return std::string_view::npos;
 }
 
-}  // namespace
-
 Json ParseJson(std::string_view text, const std::string& file) {
   // Deeper documents would exhaust the stack in the recursive parts of the
   // JSON library (copies, destruction) and of the schema validator.
-  if (const size_t at = TooDeep(text); at != std::string_view::npos) {
+  if (const size_t at = JsonTooDeepAt(text); at != std::string_view::npos) {
     throw Error(file, LineCol(text, at),
                 "JSON nested more than " + std::to_string(kMaxJsonDepth) + " levels deep; no lmp input needs that");
   }

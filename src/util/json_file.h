@@ -13,6 +13,10 @@ using Json = nlohmann::ordered_json;
 // The deepest nesting of arrays and objects any input may have.
 inline constexpr int kMaxJsonDepth = 256;
 
+// The offset of the first '[' or '{' nested deeper than kMaxJsonDepth in
+// `text` (brackets inside strings do not count), or npos.
+size_t JsonTooDeepAt(std::string_view text);
+
 // Parses `text` as JSON. On a syntax error, or nesting deeper than
 // kMaxJsonDepth, throws lmp::Error naming `file` and the line:column of the
 // fault.
