@@ -12,8 +12,10 @@
 # A finding (crash, sanitizer report, leak, timeout, escaping exception) is
 # written to build-fuzz/findings/TARGET/ and fails the run. One line per
 # target, as libFuzzer counts them, is printed and appended to
-# build-fuzz/fuzz-log.tsv: date, target, seconds, executions, corpus
-# entries, coverage (edges), features, findings.
+# build-fuzz/fuzz-log.tsv: date, target, seconds allotted, executions,
+# corpus entries, coverage (edges), features, findings, CPU seconds the
+# fuzzer used (user + system: less than allotted when it ended on a finding
+# or shared a core, e.g. under nice).
 set -euo pipefail
 
 # All in one function, so that bash has read the whole script before it runs
@@ -37,7 +39,8 @@ main() {
   python3 fuzz/make_seeds.py "$dir/seeds"
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
   failed=0
-  printf '%-20s %8s %10s %8s %8s %8s %s\n' target seconds execs corpus cov ft findings
+  printf '%-20s %8s %8s %10s %8s %8s %8s %s\n' target seconds cpu_s execs corpus cov ft findings
+  TIMEFORMAT='%3U %3S'
   for t in "${targets[@]}"; do
     # Findings of an earlier run are cleared: copy one into
     # tests/fuzz/regressions/TARGET/ (with its fix) before running again.
@@ -48,9 +51,10 @@ main() {
     extra=()
     # lmp prints on every input; libFuzzer keeps its own report.
     [ "$t" = cli_fuzz ] && extra=(-close_fd_mask=3)
-    "$dir/$t" "${extra[@]}" -max_total_time="$seconds" -timeout=5 -rss_limit_mb=2048 -print_final_stats=1 \
+    { time "$dir/$t" "${extra[@]}" -max_total_time="$seconds" -timeout=5 -rss_limit_mb=2048 -print_final_stats=1 \
       -dict="$dir/seeds/$t.dict" -artifact_prefix="$dir/findings/$t/" \
-      "$dir/corpus/$t" "$dir/seeds/$t" >"$log" 2>&1 || status=$?
+      "$dir/corpus/$t" "$dir/seeds/$t" >"$log" 2>&1; } 2>"$dir/findings/$t.time" || status=$?
+    cpu=$(awk '{printf "%.0f", $1 + $2}' "$dir/findings/$t.time")
     regressions=(tests/fuzz/regressions/"$t"/*)
     if [ -e "${regressions[0]}" ]; then
       "$dir/$t" "${regressions[@]}" >>"$log" 2>&1 || status=$?
@@ -61,9 +65,10 @@ main() {
     ft=$(grep -o 'ft: [0-9]*' <<<"$last" | grep -o '[0-9]*' || true)
     corpus=$(find "$dir/corpus/$t" -type f | wc -l)
     findings=$(find "$dir/findings/$t" -type f | wc -l)
-    printf '%-20s %8s %10s %8s %8s %8s %s\n' "$t" "$seconds" "${execs:-?}" "$corpus" "${cov:-?}" "${ft:-?}" "$findings"
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$t" "$seconds" "${execs:-?}" "$corpus" \
-      "${cov:-?}" "${ft:-?}" "$findings" >>"$dir/fuzz-log.tsv"
+    printf '%-20s %8s %8s %10s %8s %8s %8s %s\n' "$t" "$seconds" "$cpu" "${execs:-?}" "$corpus" "${cov:-?}" \
+      "${ft:-?}" "$findings"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$t" "$seconds" "${execs:-?}" "$corpus" \
+      "${cov:-?}" "${ft:-?}" "$findings" "$cpu" >>"$dir/fuzz-log.tsv"
     if [ "$status" -ne 0 ] || [ "$findings" -ne 0 ]; then
       failed=1
       echo "  $t: finding(s) in $dir/findings/$t/; the log is $log" >&2
