@@ -1,8 +1,10 @@
 #include "analysis/plan.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "analysis/environment.h"
+#include "analysis/plan_shard.h"
 #include "analysis/scenario.h"
 #include "formula/compiler.h"
 #include "formula/parser.h"
@@ -17,8 +19,9 @@ using formula::Scope;
 
 class PlanBuilder {
  public:
-  PlanBuilder(const model::Model& model, const db::ModuleDb& db, std::string_view profile)
-      : model_(model), db_(db), env_(db, profile), compiler_(env_) {
+  PlanBuilder(const model::Model& model, const db::ModuleDb& db, std::string_view profile, const ShardSpec* shard)
+      : model_(model), db_(db), env_(db, profile), compiler_(env_),
+        shard_(shard != nullptr && shard->rules != nullptr && !shard->layout.Trivial() ? shard : nullptr) {
     compiler_.ReserveInputs(kNumInputs);
     for (const auto& [name, value] : model.numeric_config) {
       Binding b;
@@ -37,10 +40,16 @@ class PlanBuilder {
     plan_.model_id = model.id;
     plan_.model_file = model.file;
     plan_.profile = std::string(profile);
+    if (shard_) {
+      plan_.layout = shard_->layout;
+      plan_.stage = shard_->stage;
+      sharder_.emplace(*shard_, model_, compiler_, env_, layer_scope_, config_scope_, plan_);
+    }
   }
 
   Plan Build() {
-    for (const model::Layer& l : model_.layers) Walk(l, "", 1, 0);
+    for (const model::Layer& l : model_.layers) Walk(l, "", 1, 0, PlanSharder::Parent{});
+    if (sharder_) sharder_->CheckLayoutUsed();
     plan_.program = compiler_.Finish();
     return std::move(plan_);
   }
@@ -60,7 +69,7 @@ class PlanBuilder {
     }
   }
 
-  void Walk(const model::Layer& layer, const std::string& prefix, int64_t count, int depth) {
+  void Walk(const model::Layer& layer, const std::string& prefix, int64_t count, int depth, const PlanSharder::Parent& parent) {
     const std::string path = layer.name.empty() ? prefix : (prefix.empty() ? layer.name : prefix + "." + layer.name);
     const std::string shown = path.empty() ? "(root)" : path;
     const db::Lookup found = db_.Find(layer.class_name);
@@ -79,6 +88,9 @@ class PlanBuilder {
                                          "agent write one with --analyze-missing agent (docs/agents.md)");
     }
     const db::Module& module = *found.module;
+    const parallel::ClassRule* rule = sharder_ ? sharder_->Find(module.full_class_name) : nullptr;
+    const parallel::LayerRule* sub_rule = parent.rule ? parent.rule->SubLayer(layer.name) : nullptr;
+    if (parent.rule && !sharder_->OnThisStage(parent.rule->StageOf(layer.name))) return;
 
     int64_t repeat = 1;
     if (layer.repeat) {
@@ -88,6 +100,12 @@ class PlanBuilder {
                                             (b.is_const ? b.value.ToString() : std::string("a scenario-dependent value")));
       }
       repeat = b.value.i;
+    }
+    if (parent.stack_repeats) {
+      for (const auto& [name, share] : *parent.stack_repeats) {
+        if (name == layer.name) repeat = share;
+      }
+      if (repeat == 0) return;  // no layer of this stack in this stage
     }
     if (__builtin_mul_overflow(count, repeat, &count)) Fail(layer.pointer + "/repeat", "repeat count overflows");
 
@@ -137,6 +155,18 @@ class PlanBuilder {
                                                 module.param_descriptions[i] + "); add it to \"parameters\"");
       }
     }
+    // `scope` holds the unsharded parameters; the rules rewrite them.
+    const Scope original = scope;
+    std::optional<Scope> rule_scope;
+    std::vector<std::string> rewritten;  // parameters the rules change, directly or through defaults
+    if (rule || sub_rule) {
+      rule_scope = sharder_->RuleScope(original, parent);
+      if (rule) sharder_->CheckRequirements(*rule, *rule_scope, shown);
+      scope = sharder_->ShardedScope(layer, module, original, *rule_scope, rule ? &rule->self : nullptr, rule, sub_rule,
+                           parent.rule, shown, &rewritten);
+    }
+    const bool tp_group = shard_ && shard_->layout.tp > 1;
+    pl.replicated = tp_group && !PlanSharder::Mentions(*module.parameter_count->root, rewritten);
 
     env_.set_metric(kParameterCount);
     const Binding params =
@@ -155,14 +185,20 @@ class PlanBuilder {
     const size_t layer_index = plan_.layers.size();
     plan_.layers.push_back(std::move(pl));
 
+    if (rule) sharder_->EmitComms(rule->self, *rule, true, *rule_scope, shown, layer.pointer, count);
+    if (sub_rule) sharder_->EmitComms(*sub_rule, *parent.rule, true, *rule_scope, shown, layer.pointer, count);
+    const bool own_ops_here = !rule || sharder_->OnThisStage(rule->pipeline.self_stage);
     for (const db::Operation& op : module.operations) {
-      if (!op.RunsIn(plan_.profile)) continue;
+      if (!op.RunsIn(plan_.profile) || !own_ops_here) continue;
       PlanOp po;
       po.layer = shown;
       po.op = op.name;
       po.module = module.full_class_name;
       po.kind = op.kind;
       po.kv_cache_reread = op.kv_cache_reread;
+      po.replicated = tp_group && std::none_of(op.metrics.begin(), op.metrics.end(), [&](const auto& f) {
+                        return f && PlanSharder::Mentions(*f->root, rewritten);
+                      });
       po.count = count;
       po.pointer = layer.pointer;
       po.out_slot = compiler_.NewSlot();
@@ -178,8 +214,17 @@ class PlanBuilder {
       }
       plan_.ops.push_back(std::move(po));
     }
+    if (rule) sharder_->EmitComms(rule->self, *rule, false, *rule_scope, shown, layer.pointer, count);
+    if (sub_rule) sharder_->EmitComms(*sub_rule, *parent.rule, false, *rule_scope, shown, layer.pointer, count);
     plan_.layers[layer_index].code_end = compiler_.CodeSize();
-    for (const model::Layer& sub : layer.sub_layers) Walk(sub, path, count, depth + 1);
+    std::vector<std::pair<std::string, int64_t>> stacks;
+    const bool pipelined = rule && shard_->layout.pp > 1 && !rule->pipeline.stacks.empty();
+    if (pipelined) stacks = sharder_->StageStacks(layer, *rule, shown);
+    const PlanSharder::Parent me{rule, &original, pipelined ? &stacks : nullptr};
+    for (const model::Layer& sub : layer.sub_layers) Walk(sub, path, count, depth + 1, me);
+    if (pipelined && shard_->stage + 1 < shard_->layout.pp) {
+      sharder_->EmitSend(*rule, shown, layer.pointer, count);
+    }
   }
 
   static std::string Join(const std::vector<std::string>& v) {
@@ -192,15 +237,17 @@ class PlanBuilder {
   const db::ModuleDb& db_;
   PlanEnvironment env_;
   formula::Compiler compiler_;
+  const ShardSpec* shard_;
   Scope config_scope_;
   Scope layer_scope_;
   Plan plan_;
+  std::optional<PlanSharder> sharder_;
 };
 
 }  // namespace
 
-Plan BuildPlan(const model::Model& model, const db::ModuleDb& db, std::string_view profile) {
-  return PlanBuilder(model, db, profile).Build();
+Plan BuildPlan(const model::Model& model, const db::ModuleDb& db, std::string_view profile, const ShardSpec* shard) {
+  return PlanBuilder(model, db, profile, shard).Build();
 }
 
 void RunPlanProgram(const Plan& plan, formula::Value* slots) {

@@ -28,9 +28,9 @@ hardware::RuntimeCatalog LoadRuntimes(const std::vector<std::string>& files) {
   return c;
 }
 
-void AddRepeatableFileOption(CLI::App& cmd, const std::string& name, std::vector<std::string>& files,
-                             const std::string& help) {
-  cmd.add_option(name, files, help)
+CLI::Option* AddRepeatableFileOption(CLI::App& cmd, const std::string& name, std::vector<std::string>& files,
+                                     const std::string& help) {
+  return cmd.add_option(name, files, help)
       ->expected(1)
       ->allow_extra_args(false)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);

@@ -20,8 +20,8 @@ hardware::RuntimeCatalog LoadRuntimes(const std::vector<std::string>& files);
 
 // An option taking one file per use, repeatable; a vector option would
 // otherwise swallow the positional arguments that follow it.
-void AddRepeatableFileOption(CLI::App& cmd, const std::string& name, std::vector<std::string>& files,
-                             const std::string& help);
+CLI::Option* AddRepeatableFileOption(CLI::App& cmd, const std::string& name, std::vector<std::string>& files,
+                                     const std::string& help);
 
 // --runtime-file FILE: runtime profiles layered over the embedded ones.
 void AddRuntimeFileOption(CLI::App& cmd, std::vector<std::string>& runtime_files);

@@ -27,6 +27,7 @@
 #include "cli/cluster_cmd.h"
 #include "cli/common.h"
 #include "cli/compare_cmd.h"
+#include "cli/layout_option.h"
 #include "cli/runtime_option.h"
 #include "cli/sweep_cmd.h"
 #include "cli/validate_cmd.h"
@@ -39,6 +40,7 @@
 #include "model/model.h"
 #include "report/html_report.h"
 #include "report/report.h"
+#include "request/deployment.h"
 #include "request/generate.h"
 #include "util/error.h"
 #include "util/suggest.h"
@@ -74,6 +76,8 @@ struct Options {
   std::string group_by = "op";             // --by
   size_t top = 0;                          // --top
   lmp::cli::RuntimeOptions runtime;  // --runtime, --runtime-file
+  lmp::cli::LayoutOptions layout;    // --tp, --pp, --ep, --dp, --cluster, ...
+  int64_t pp_stage = 0;              // analyze --pp-stage
   lmp::cli::SweepOptions sweep;
   lmp::cli::CompareOptions compare;
   lmp::cli::ValidateOptions validate;
@@ -335,6 +339,10 @@ void SetupAnalyze(CLI::App& cmd, Options& o) {
                  "device (see 'lmp hardware list'): adds roofline time, bound and intensity per operation");
   AddHardwareFileOption(cmd, o);
   lmp::cli::AddRuntimeOptions(cmd, o.runtime);
+  lmp::cli::AddLayoutOptions(cmd, o.layout, false);
+  cmd.add_option("--pp-stage", o.pp_stage, "with --pp: the pipeline stage to show, from 0")
+      ->capture_default_str()
+      ->group("Parallel layout");
   cmd.add_option("--format", o.format, "table, json, csv, markdown, or html (needs --hardware; use with -o)")
       ->check(CLI::IsMember({"table", "json", "csv", "markdown", "html"}))
       ->capture_default_str();
@@ -376,34 +384,57 @@ int RunAnalyze(Options& o) {
     o.scenario = lmp::hardware::OnDevice(o.scenario, *device);
     timing = lmp::cli::TimingFor(o.runtime, *device, &o.scenario);
   }
+  lmp::cli::LayoutSetup layout = lmp::cli::SetupLayout(o.layout, device);
+  layout.deployment.batch = o.scenario.batch_size;
+  const bool many = !layout.layout.Trivial();
+  if (o.pp_stage < 0 || o.pp_stage >= layout.layout.pp) {
+    throw Error("", "--pp-stage", "must be a stage from 0 to " + std::to_string(layout.layout.pp - 1) + ", got " +
+                                      std::to_string(o.pp_stage));
+  }
+  if (layout.cluster) lmp::request::SetCommTiers(*layout.cluster, layout.layout, &timing);
   lmp::db::ModuleDb db = LoadDb(o);
   const lmp::model::Model model = lmp::model::LoadModel(o.model);
   if (!o.analyze_missing.empty()) db = AnalyzeMissing(o, model);
-  const lmp::analysis::Plan plan = lmp::analysis::BuildPlan(model, db, o.scenario.profile);
+  std::vector<lmp::analysis::Plan> stages;
+  if (many) {
+    lmp::cli::WithLayoutFlags([&] {
+      stages = lmp::request::BuildStagePlans(model, db, o.scenario.profile, layout.rules, layout.layout);
+    });
+  } else {
+    stages.push_back(lmp::analysis::BuildPlan(model, db, o.scenario.profile));
+  }
+  const lmp::analysis::Plan& plan = stages[static_cast<size_t>(o.pp_stage)];
+  const lmp::analysis::Scenario full = o.scenario;
+  if (many) o.scenario = lmp::request::StageScenario(o.scenario, layout.deployment);
   const lmp::analysis::Analysis a = lmp::analysis::Analyze(plan, o.scenario);
   std::optional<lmp::hardware::RooflineAnalysis> roofline;
   std::optional<lmp::hardware::MemoryFit> memory;
   if (device != nullptr) {
-    roofline = lmp::hardware::RooflineAll(plan, a, *device, timing);
+    lmp::cli::WithLayoutFlags([&] { roofline = lmp::hardware::RooflineAll(plan, a, *device, timing); });
     lmp::hardware::MemoryFit m;
-    m.footprint = lmp::analysis::MemoryFootprint(plan, o.scenario, lmp::analysis::ScenarioContextLen(o.scenario));
+    m.footprint = lmp::request::DeviceFootprint(stages, full, layout.deployment,
+                                                lmp::analysis::ScenarioContextLen(full));
     m.status = lmp::hardware::CheckFit(m.footprint.total_bytes, device->dram_bytes);
     memory = m;
   }
+  const std::string deployment_line =
+      many ? lmp::report::DeploymentText(layout.deployment, plan) + "\n" : std::string();
   const lmp::hardware::RooflineAnalysis* r = roofline ? &*roofline : nullptr;
   const lmp::hardware::MemoryFit* mem = memory ? &*memory : nullptr;
   const auto checkpoint = CheckCheckpoint(model, a.parameters);
   const lmp::model::CheckpointComparison* ck = checkpoint ? &*checkpoint : nullptr;
   if (o.format == "json") {
-    Emit(o, lmp::report::AnalysisJson(plan, a, r, mem, ck).dump(2) + "\n");
+    Json j = lmp::report::AnalysisJson(plan, a, r, mem, ck);
+    if (many) j["deployment"] = lmp::report::DeploymentJson(layout.deployment, plan);
+    Emit(o, j.dump(2) + "\n");
   } else if (o.format == "csv") {
     Emit(o, lmp::report::AnalysisCsv(plan, a, r));
   } else if (o.format == "markdown") {
-    Emit(o, lmp::report::AnalysisMarkdown(plan, a, r, mem, TableOptionsFor(o)));
+    Emit(o, deployment_line + lmp::report::AnalysisMarkdown(plan, a, r, mem, TableOptionsFor(o)));
   } else if (o.format == "html") {
     Emit(o, lmp::report::RenderHtml(lmp::report::HtmlFromAnalysis(plan, a, *r, *mem)));
   } else {
-    Emit(o, lmp::report::AnalysisTable(plan, a, r, mem, ck, TableOptionsFor(o)));
+    Emit(o, deployment_line + lmp::report::AnalysisTable(plan, a, r, mem, ck, TableOptionsFor(o)));
   }
   return 0;
 }
@@ -419,6 +450,7 @@ void SetupGenerate(CLI::App& cmd, Options& o) {
   cmd.add_option("--hardware", o.hardware, "device (see 'lmp hardware list')")->required();
   AddHardwareFileOption(cmd, o);
   lmp::cli::AddRuntimeOptions(cmd, o.runtime);
+  lmp::cli::AddLayoutOptions(cmd, o.layout, true);
   AddBitsOptions(cmd, o);
   AddComputeOption(cmd, o);
   AddProfileOptions(cmd, o);
@@ -435,29 +467,75 @@ void SetupGenerate(CLI::App& cmd, Options& o) {
 // For a timed command (generate), the runtime (--runtime, else the default)
 // sets the profile unless --profile was given, so it is chosen before the
 // plan is built. fit prints no time and keeps --profile's value.
+// With a layout, `stages` holds one plan per pipeline stage and `plan` is
+// the first; the scenario stays the deployment's (its batch the whole
+// deployment's).
 struct RequestSetup {
   lmp::model::Model model;
   lmp::analysis::Plan plan;
   lmp::hardware::Catalog catalog;
   lmp::hardware::Timing timing;
+  std::vector<lmp::analysis::Plan> stages;
+  std::optional<lmp::cli::LayoutSetup> layout;
 };
 
 RequestSetup LoadRequest(Options& o, bool timed) {
   if (o.gen_len < 1) throw Error("", "--gen", "must be a positive integer, got " + std::to_string(o.gen_len));
   CheckSramOption(o);
   lmp::analysis::ValidateScenario(o.scenario);
-  RequestSetup r{{}, {}, LoadHardware(o), {}};
+  RequestSetup r{{}, {}, LoadHardware(o), {}, {}, {}};
   const lmp::hardware::Device& device = r.catalog.Get(o.hardware);
+  lmp::cli::LayoutSetup layout = lmp::cli::SetupLayout(o.layout, &device);
+  layout.deployment.batch = o.scenario.batch_size;
   if (timed) r.timing = lmp::cli::TimingFor(o.runtime, device, &o.scenario);
   const lmp::db::ModuleDb db = LoadDb(o);
   r.model = lmp::model::LoadModel(o.model);
-  r.plan = lmp::analysis::BuildPlan(r.model, db, o.scenario.profile);
+  if (!layout.layout.Trivial()) {
+    lmp::cli::WithLayoutFlags([&] {
+      r.stages = lmp::request::BuildStagePlans(r.model, db, o.scenario.profile, layout.rules, layout.layout);
+    });
+    if (layout.cluster) lmp::request::SetCommTiers(*layout.cluster, layout.layout, &r.timing);
+    r.plan = r.stages.front();
+    r.layout = std::move(layout);
+  } else {
+    r.plan = lmp::analysis::BuildPlan(r.model, db, o.scenario.profile);
+  }
   o.scenario = lmp::hardware::OnDevice(o.scenario, device);
   return r;
 }
 
+// `lmp generate` over a layout: the request through the pipeline, memory per GPU.
+int RunGenerateDeployed(Options& o, const RequestSetup& setup) {
+  const lmp::hardware::Device& device = setup.catalog.Get(o.hardware);
+  const lmp::request::Deployment& d = setup.layout->deployment;
+  lmp::request::GenerateResult r;
+  lmp::cli::WithLayoutFlags(
+      [&] { r = lmp::request::GenerateDeployed(setup.stages, o.scenario, o.gen_len, device, setup.timing, d); });
+  lmp::hardware::MemoryFit mem;
+  int64_t stage = 0;
+  mem.footprint = lmp::request::DeviceFootprint(
+      setup.stages, o.scenario, d, lmp::analysis::RequestContextLen(o.scenario.prompt_len, o.gen_len), &stage);
+  mem.status = lmp::hardware::CheckFit(mem.footprint.total_bytes, device.dram_bytes);
+  const lmp::analysis::Plan& plan = setup.stages[static_cast<size_t>(stage)];
+  const int64_t params = mem.footprint.parameters;
+  if (o.format == "json") {
+    Json j = lmp::report::GenerateJson(plan, params, o.scenario, device, r, mem);
+    j["deployment"] = lmp::report::DeploymentJson(d, plan);
+    j["tokens_per_s_per_gpu"] = r.tokens_per_s / static_cast<double>(d.layout.Gpus());
+    Emit(o, j.dump(2) + "\n");
+  } else if (o.format == "table") {
+    Emit(o, lmp::report::DeploymentText(d, plan) + "\n" +
+                lmp::report::GenerateText(plan, params, o.scenario, device, r, mem) +
+                fmt::format("  tokens/s per GPU       {:>12.2f}\n", r.tokens_per_s / static_cast<double>(d.layout.Gpus())));
+  } else {
+    throw Error("", "--format", o.format + " is not drawn for a layout of many GPUs yet; use table or json");
+  }
+  return 0;
+}
+
 int RunGenerate(Options& o) {
   const RequestSetup setup = LoadRequest(o, true);
+  if (setup.layout) return RunGenerateDeployed(o, setup);
   const lmp::analysis::Plan& plan = setup.plan;
   const lmp::hardware::Device& device = setup.catalog.Get(o.hardware);
   const lmp::request::GenerateResult r = lmp::request::Generate(plan, o.scenario, o.gen_len, device, setup.timing);

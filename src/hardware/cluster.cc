@@ -103,6 +103,15 @@ const Cluster& ClusterCatalog::Get(std::string_view name, const std::string& opt
                               "; 'lmp cluster list' lists the catalog");
 }
 
+const Cluster* ClusterForDevice(const ClusterCatalog& clusters, const Device& device) {
+  std::vector<std::string> names = {NormalizeName(device.name)};
+  for (const std::string& a : device.aliases) names.push_back(NormalizeName(a));
+  for (const Cluster& c : clusters.clusters()) {
+    if (std::find(names.begin(), names.end(), NormalizeName(c.device)) != names.end()) return &c;
+  }
+  return nullptr;
+}
+
 const Device& ClusterDevice(const Cluster& c, const Catalog& devices) {
   for (const Device& d : devices.devices()) {
     if (NormalizeName(d.name) == NormalizeName(c.device)) return d;

@@ -65,6 +65,9 @@ class ClusterCatalog {
   std::vector<Cluster> clusters_;
 };
 
+// The first cluster whose device is `device` (by name or alias), or null.
+const Cluster* ClusterForDevice(const ClusterCatalog& clusters, const Device& device);
+
 // The cluster's device from `devices`; throws naming the cluster's file and
 // pointer when the catalog has no such device.
 const Device& ClusterDevice(const Cluster& c, const Catalog& devices);

@@ -42,7 +42,9 @@ analysis::Scenario OnDevice(analysis::Scenario s, const Device& device) {
   return s;
 }
 
-const char* BoundName(Bound b) { return b == Bound::kCompute ? "compute" : "memory"; }
+const char* BoundName(Bound b) {
+  return b == Bound::kCompute ? "compute" : b == Bound::kMemory ? "memory" : "network";
+}
 
 Peak PeakFor(const Device& d, const std::string& kind, const analysis::Scenario& s) {
   if (IsMatrixKind(kind)) {
@@ -107,7 +109,9 @@ RooflineStage Roofline(const analysis::Plan& plan, const analysis::StageResult& 
     r.compute_time_s = flops / rates[i].compute_flops_per_s;
     r.memory_time_s = bytes / rates[i].memory_bytes_per_s;
     r.overhead_s = rates[i].overhead_s;
-    r.bound = r.compute_time_s > r.memory_time_s ? Bound::kCompute : Bound::kMemory;
+    r.bound = !op.collective.empty()                   ? Bound::kNetwork
+              : r.compute_time_s > r.memory_time_s ? Bound::kCompute
+                                                   : Bound::kMemory;
     r.time_s = std::max(r.compute_time_s, r.memory_time_s) + r.overhead_s;
     const double total = static_cast<double>(op.count) * r.time_s;
     out.time_s += total;
@@ -152,6 +156,7 @@ RooflineAnalysis RooflineAll(const analysis::Plan& plan, const analysis::Analysi
   out.device = device;
   out.timing = timing;
   for (const analysis::PlanOp& op : plan.ops) {
+    if (!op.collective.empty()) continue;  // timed on the links, at no FLOP peak
     const bool seen = std::any_of(out.peaks_by_kind.begin(), out.peaks_by_kind.end(),
                                   [&](const auto& e) { return e.first == op.kind; });
     if (!seen) out.peaks_by_kind.emplace_back(op.kind, PeakFor(device, op.kind, a.scenario));

@@ -43,7 +43,9 @@ Peak PeakFor(const Device& device, const std::string& kind, const analysis::Scen
 // and a device with no figure leaves the default (analysis::SramBytes).
 analysis::Scenario OnDevice(analysis::Scenario s, const Device& device);
 
-enum class Bound { kCompute, kMemory };
+// kNetwork: a communication operation, whose memory term is its transfer
+// over the link tier (time_model.h).
+enum class Bound { kCompute, kMemory, kNetwork };
 const char* BoundName(Bound b);
 
 // One operation, one instance. Every kernel reads its inputs from DRAM and
@@ -86,7 +88,7 @@ double StageTime_s(const analysis::Plan& plan, const analysis::StageResult& stag
 struct RooflineAnalysis {
   Device device;
   Timing timing;
-  std::vector<std::pair<std::string, Peak>> peaks_by_kind;  // plan order
+  std::vector<std::pair<std::string, Peak>> peaks_by_kind;  // plan order; communication has none
   std::vector<RooflineStage> stages;                        // parallel to Analysis::stages
 };
 

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "hardware/cluster.h"
 #include "hardware/hardware.h"
 
 namespace lmp::hardware {
@@ -65,6 +66,11 @@ struct Timing {
   std::map<int, double> weight_only_tensor_fraction;     // w_bits -> fraction; absent: 1
   int64_t gemm_tile_m = 1, gemm_tile_n = 1;
   int64_t compute_units = 0;  // the device's SMs/CUs; 0: no wave quantisation
+  // The link tier each communication group of a parallel layout runs on
+  // ("tp", "ep", "pp"), from the cluster (parallel::TierFor); empty on one
+  // GPU. A communication operation takes its collective's alpha-beta time
+  // over its group's tier, plus kernel_overhead_s.
+  std::map<std::string, LinkTier> comm_tiers;
 };
 
 // The runtime profiles and device efficiencies, layered like the hardware

@@ -1,8 +1,11 @@
 #include "hardware/time_model.h"
 
 #include <cmath>
+#include <limits>
 
 #include "hardware/roofline.h"
+#include "parallel/collective.h"
+#include "util/error.h"
 
 namespace lmp::hardware {
 
@@ -37,13 +40,41 @@ double ShapeEfficiency(const GemmShape& g, int64_t tile_m, int64_t tile_n, int64
   return tile_eff * units / (waves * cu);
 }
 
+namespace {
+
+// A collective's alpha-beta time as an OpRate (see time_model.h).
+OpRate CommRate(const analysis::PlanOp& op, const analysis::Metrics& m, const Timing& t) {
+  parallel::Collective c{};
+  if (!parallel::CollectiveFromName(op.collective, &c)) {
+    throw Error("", "", "internal: unknown collective '" + op.collective + "' in operation " + op.layer + "." + op.op);
+  }
+  const auto tier = t.comm_tiers.find(op.group);
+  if (tier == t.comm_tiers.end()) {
+    throw Error("", "cluster", "the layout's " + op.group + " communication needs a cluster to time it; name one (" +
+                                   "'lmp cluster list') or give the node count");
+  }
+  const double bytes = static_cast<double>(m[db::kReadsActivations]);
+  const parallel::CollectiveCost cost = parallel::Cost(c, bytes, op.group_size, tier->second);
+  OpRate r;
+  r.compute_flops_per_s = std::numeric_limits<double>::infinity();
+  const double transfer_s = cost.bytes_per_gpu / tier->second.bandwidth_bytes_per_s;
+  r.memory_bytes_per_s = transfer_s > 0 ? 2 * bytes / transfer_s : std::numeric_limits<double>::infinity();
+  r.overhead_s = static_cast<double>(cost.steps) * tier->second.latency_s + (bytes > 0 ? t.kernel_overhead_s : 0.0);
+  return r;
+}
+
+}  // namespace
+
 void OpRates(const analysis::Plan& plan, const analysis::StageResult& stage, const Device& device,
              const analysis::Scenario& s, const Timing& t, const std::vector<double>& op_peaks_flops_per_s,
              std::vector<OpRate>* out) {
   out->resize(plan.ops.size());
   const double bandwidth = device.dram_bandwidth_bytes_per_s;
   if (t.ideal) {
-    for (size_t i = 0; i < plan.ops.size(); ++i) (*out)[i] = {op_peaks_flops_per_s[i], bandwidth, 0.0};
+    for (size_t i = 0; i < plan.ops.size(); ++i) {
+      (*out)[i] = plan.ops[i].collective.empty() ? OpRate{op_peaks_flops_per_s[i], bandwidth, 0.0}
+                                                 : CommRate(plan.ops[i], stage.ops[i], t);
+    }
     return;
   }
   const double streaming = bandwidth * t.bandwidth_fraction;
@@ -72,6 +103,10 @@ void OpRates(const analysis::Plan& plan, const analysis::StageResult& stage, con
     r.overhead_s = works ? t.kernel_overhead_s : 0.0;
     r.memory_bytes_per_s = streaming;
     r.compute_flops_per_s = op_peaks_flops_per_s[i];
+    if (!op.collective.empty()) {
+      r = CommRate(op, m, t);
+      continue;
+    }
     if (!IsMatrixKind(op.kind)) continue;
     auto k = std::find_if(by_kind.begin(), by_kind.end(), [&](const auto& e) { return *e.first == op.kind; });
     if (k == by_kind.end()) {

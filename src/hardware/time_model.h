@@ -29,6 +29,12 @@ namespace lmp::hardware {
 // - overhead_s is the runtime's fixed cost per kernel (launch, ramp-up,
 //   tail). It also makes small transfers fall short of the plateau: a kernel
 //   moving b bytes reaches b / (b / bandwidth + overhead_s).
+// A communication operation (analysis::PlanOp::collective) is timed as its
+// collective over the group's link tier (Timing::comm_tiers): the message's
+// transfer, factor(n) x S / B, is its memory term (its reads plus writes are
+// 2 S, streamed at 2 B / factor(n)) and the latency steps x alpha join the
+// kernel overhead. Throws lmp::Error at place "cluster" when the timing has
+// no tier for its group.
 struct OpRate {
   double compute_flops_per_s = 0;
   double memory_bytes_per_s = 0;

@@ -36,6 +36,17 @@ const char* CollectiveName(Collective c) {
   return "?";
 }
 
+bool CollectiveFromName(std::string_view name, Collective* out) {
+  for (Collective c : {Collective::kAllReduce, Collective::kAllGather, Collective::kReduceScatter,
+                       Collective::kAllToAll, Collective::kSendRecv}) {
+    if (name == CollectiveName(c)) {
+      *out = c;
+      return true;
+    }
+  }
+  return false;
+}
+
 const char* AlgorithmName(Algorithm a) {
   switch (a) {
     case Algorithm::kRing: return "ring";

@@ -18,6 +18,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "hardware/cluster.h"
 
@@ -31,6 +32,8 @@ enum class Collective {
   kSendRecv,       // bytes: what one GPU sends to the next (pipeline stages)
 };
 const char* CollectiveName(Collective c);  // "all_reduce", ...
+// The inverse of CollectiveName; false for an unknown name.
+bool CollectiveFromName(std::string_view name, Collective* out);
 
 enum class Algorithm { kRing, kTree, kPairwise, kPointToPoint };
 const char* AlgorithmName(Algorithm a);  // "ring", ...

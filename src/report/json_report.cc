@@ -86,6 +86,15 @@ Json AnalysisJson(const analysis::Plan& plan, const analysis::Analysis& a,
       oj["module"] = op.module;
       oj["kind"] = op.kind;
       oj["count"] = op.count;
+      // Under a layout (docs/parallelism.md): the collective of a
+      // communication operation, and the operations every GPU of the
+      // tensor-parallel group runs whole.
+      if (!op.collective.empty()) {
+        oj["collective"] = op.collective;
+        oj["group"] = op.group;
+        oj["group_size"] = op.group_size;
+      }
+      if (op.replicated) oj["replicated"] = true;
       oj["flops"] = st.ops[i][db::kFlops];
       oj["reads"] = Reads(st.ops[i]);
       oj["writes"] = Writes(st.ops[i]);

@@ -12,6 +12,7 @@
 #include "hardware/roofline.h"
 #include "model/safetensors.h"
 #include "report/stage_table.h"
+#include "request/deployment.h"
 #include "request/generate.h"
 #include "util/json_file.h"
 
@@ -84,6 +85,13 @@ std::string GenerateCsv(const analysis::Plan& plan, int64_t parameters, const an
 std::string GenerateMarkdown(const analysis::Plan& plan, int64_t parameters, const analysis::Scenario& s,
                              const hardware::Device& device, const request::GenerateResult& r,
                              const hardware::MemoryFit& memory);
+
+// One GPU's share of a deployment (request/deployment.h): the layout, the
+// GPUs and nodes, the pipeline stage the plan is, and the batch per replica.
+// The "deployment" object of lmp.analysis/1 and lmp.generate/1, and a line
+// for the tables.
+Json DeploymentJson(const request::Deployment& d, const analysis::Plan& plan);
+std::string DeploymentText(const request::Deployment& d, const analysis::Plan& plan);
 
 // `lmp hardware list` and `lmp hardware show`.
 std::string HardwareListText(const hardware::Catalog& catalog);

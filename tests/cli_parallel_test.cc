@@ -1,0 +1,113 @@
+// `lmp` over many GPUs (issue 14), through the real binary: a trivial layout
+// changes nothing, layouts show per-GPU figures with their communication,
+// and every bad layout is one line naming the flag, exit 2.
+#include <string>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "cli_testing.h"
+
+namespace {
+
+using lmp::testing::Lmp;
+using lmp::testing::Result;
+
+TEST(CliParallelTest, TrivialLayoutIsTodaysOutput) {
+  for (const std::string args : {"analyze meta-llama/Llama-2-7b-hf --seq 512",
+                                 "analyze mistralai/Mixtral-8x7B-v0.1 --hardware h100 --format json",
+                                 "generate meta-llama/Llama-2-7b-hf --hardware a100 --gen 16"}) {
+    const Result plain = Lmp(args);
+    const Result one = Lmp(args + " --tp 1 --pp 1 --ep 1 --dp 1");
+    const Result parallel = Lmp(args + " --parallel tp=1");
+    ASSERT_EQ(plain.exit_code, 0) << plain.err;
+    EXPECT_EQ(one.out, plain.out) << args;
+    EXPECT_EQ(parallel.out, plain.out) << args;
+  }
+}
+
+TEST(CliParallelTest, AnalyzeShowsTheLayoutAndItsCommunication) {
+  const Result r = Lmp("analyze meta-llama/Llama-2-7b-hf --tp 2 --hardware h100 --stage decode --format json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["deployment"]["layout"], "tp=2");
+  EXPECT_EQ(j["deployment"]["gpus"], 2);
+  EXPECT_EQ(j["deployment"]["cluster"], "HGX-H100-8");
+  EXPECT_EQ(j["deployment"]["nodes"], 1);
+  EXPECT_EQ(j["model"]["parameters"], 3369340928);
+  int comm = 0;
+  int replicated = 0;
+  for (const nlohmann::json& op : j["stages"]["decode"]["operations"]) {
+    if (op.value("replicated", false)) ++replicated;
+    if (op["kind"] != "communication") continue;
+    ++comm;
+    EXPECT_EQ(op["collective"], op["op"] == "gather_logits" ? "all_gather" : "all_reduce") << op.dump();
+    EXPECT_EQ(op["group"], "tp");
+    EXPECT_EQ(op["group_size"], 2);
+    EXPECT_EQ(op["bound"], "network") << op.dump();
+    EXPECT_GT(op["time_s"].get<double>(), 0) << op.dump();
+  }
+  EXPECT_EQ(comm, 4);
+  EXPECT_GT(replicated, 0);  // the norms and residual adds
+  const Result table = Lmp("analyze meta-llama/Llama-2-7b-hf --tp 2 --stage decode");
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  EXPECT_EQ(table.out.substr(0, table.out.find('\n')),
+            "deployment tp=2 on 2 GPUs; figures are per GPU; batch 1 per replica of 1");
+  EXPECT_NE(table.out.find("model.layers.self_attn.o_proj.all_reduce"), std::string::npos);
+}
+
+TEST(CliParallelTest, GenerateReportsPerGpuThroughput) {
+  const Result r = Lmp("generate meta-llama/Llama-3.1-405B --hardware h100 --tp 8 --pp 2 --batch 8 --prompt 1024 "
+                       "--gen 64 --microbatches 2 --format json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["deployment"]["layout"], "tp=8,pp=2");
+  EXPECT_EQ(j["deployment"]["nodes"], 2);
+  EXPECT_EQ(j["deployment"]["microbatches"], 2);
+  EXPECT_EQ(j["deployment"]["stage_layers"], 63);
+  EXPECT_TRUE(j["memory"]["fits"].get<bool>());
+  EXPECT_DOUBLE_EQ(j["tokens_per_s_per_gpu"].get<double>(), j["tokens_per_s"].get<double>() / 16);
+  EXPECT_DOUBLE_EQ(j["tokens_per_s"].get<double>(), 8 * 64 / j["e2e_s"].get<double>());
+}
+
+TEST(CliParallelTest, BadLayoutsAreOneLineNamingTheFlag) {
+  const std::pair<std::string, std::string> cases[] = {
+      {"analyze meta-llama/Llama-2-7b-hf --tp 3",
+       "lmp: error: --tp: tp=3 does not divide the 32 attention heads of 'model.layers.self_attn' "
+       "(transformers.models.llama.modeling_llama.LlamaAttention); use tp dividing 32\n"},
+      {"analyze meta-llama/Llama-2-7b-hf --tp 0", "lmp: error: --tp: must be a positive integer of at most 1048576, got 0\n"},
+      {"analyze meta-llama/Llama-2-7b-hf --dp -2", "lmp: error: --dp: must be a positive integer of at most 1048576, got -2\n"},
+      {"analyze meta-llama/Llama-2-7b-hf --parallel tp=2,xx=3",
+       "lmp: error: --parallel: 'xx=3' is not a degree; write name=N with name tp, pp, ep or dp, e.g. tp=8,ep=8\n"},
+      {"analyze meta-llama/Llama-2-7b-hf --parallel tp=2 --tp 2",
+       "lmp: error: --parallel: is given with --tp/--pp/--ep/--dp; give the degrees one way\n"},
+      {"analyze meta-llama/Llama-2-7b-hf --ep 2",
+       "lmp: error: --ep: meta-llama/Llama-2-7b-hf has no routed experts to split; use ep=1 (dp replicates a dense "
+       "model)\n"},
+      {"analyze meta-llama/Llama-2-7b-hf --pp 2 --pp-stage 2",
+       "lmp: error: --pp-stage: must be a stage from 0 to 1, got 2\n"},
+      {"analyze meta-llama/Llama-2-7b-hf --cluster HGX-H100-8",
+       "lmp: error: --cluster: applies to a layout of more than one GPU; add --tp, --pp, --ep or --dp\n"},
+      {"generate meta-llama/Llama-2-7b-hf --hardware h100 --tp 16 --nodes 1",
+       "lmp: error: --nodes: tp=16 needs 16 GPUs, but 1 node of HGX-H100-8 holds 8; use at least 2\n"},
+      {"generate meta-llama/Llama-2-7b-hf --hardware h100 --tp 2 --cluster HGX-H100-9",
+       "lmp: error: --cluster: unknown cluster 'HGX-H100-9' (did you mean 'HGX-H100-8'?); 'lmp cluster list' lists "
+       "the catalog\n"},
+      {"generate meta-llama/Llama-2-7b-hf --hardware h100 --tp 2 --cluster MI300X-8",
+       "lmp: error: --cluster: cluster 'MI300X-8' has MI300X GPUs, not --hardware's H100-SXM; use --hardware MI300X, "
+       "or another cluster\n"},
+      {"generate meta-llama/Llama-2-7b-hf --hardware h100 --pp 2 --microbatches 0",
+       "lmp: error: --microbatches: must be a positive integer of at most 1048576, got 0\n"},
+      {"generate meta-llama/Llama-2-7b-hf --hardware h100 --tp 2 --sharding-file broken.json",
+       "lmp: error: broken.json: 2:50: invalid JSON: syntax error while parsing value - unexpected '}'; expected "
+       "'[', '{', or a literal; fix the syntax at this place\n"},
+  };
+  for (const auto& [args, line] : cases) {
+    const Result r = Lmp(args);
+    EXPECT_EQ(r.exit_code, 2) << args;
+    EXPECT_EQ(r.err, line) << args;
+    EXPECT_EQ(r.out, "") << args;
+  }
+}
+
+}  // namespace
