@@ -23,6 +23,9 @@ void SetupValidate(CLI::App& cmd, ValidateOptions& o) {
   cmd.add_option("--split", o.split, "which cases: all, fit (used to fit the time model) or held_out")
       ->check(CLI::IsMember({"all", "fit", "held_out"}))
       ->capture_default_str();
+  cmd.add_option("--gpus", o.gpus, "which cases: all, single (one GPU) or multi (a layout over several)")
+      ->check(CLI::IsMember({"all", "single", "multi"}))
+      ->capture_default_str();
   cmd.add_option("--max-median-error", o.max_median_error,
                  "exit 1 when the median |error| of the predicted cases is above this fraction (e.g. 0.10)");
   cmd.add_option("--max-worst-factor", o.max_worst_factor,
@@ -57,6 +60,9 @@ int RunValidate(const ValidateOptions& o) {
   v.split = o.split == "fit" ? validate::Split::kFit
             : o.split == "held_out" ? validate::Split::kHeldOut
                                     : validate::Split::kAll;
+  v.gpus = o.gpus == "single" ? validate::Gpus::kSingle
+           : o.gpus == "multi" ? validate::Gpus::kMulti
+                               : validate::Gpus::kAll;
   const hardware::RuntimeCatalog runtimes = LoadRuntimes(o.runtime_files);
   if (!o.runtime.empty()) runtimes.Get(o.runtime, "--runtime");
   const validate::ValidationResult r =
@@ -125,6 +131,7 @@ int RunRuntime(const RuntimeListOptions& o) {
       }
       line("gemm_tile_m", r.gemm_tile_m);
       line("gemm_tile_n", r.gemm_tile_n);
+      line("collective_bandwidth_fraction", r.collective_bandwidth_fraction);
     }
   }
   std::fwrite(text.data(), 1, text.size(), stdout);

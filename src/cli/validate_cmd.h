@@ -14,6 +14,7 @@ struct ValidateOptions {
   std::vector<std::string> datasets;  // empty: the embedded data/measurements/
   std::string runtime;                // "": each row's by its framework
   std::string split = "all";
+  std::string gpus = "all";  // --gpus
   std::string format = "table";
   std::string output;
   double max_median_error = -1;  // < 0: no gate

@@ -58,6 +58,9 @@ Runtime ParseRuntime(const Json& j, const std::string& file, const std::string& 
   }
   r.gemm_tile_m = ReadSourced(j["gemm_tile_m"]);
   r.gemm_tile_n = ReadSourced(j["gemm_tile_n"]);
+  if (j.contains("collective_bandwidth_fraction")) {
+    r.collective_bandwidth_fraction = ReadSourced(j["collective_bandwidth_fraction"]);
+  }
   return r;
 }
 
@@ -200,6 +203,7 @@ Timing RuntimeCatalog::Resolve(const Runtime& r, const Device& device) const {
   for (const auto& [bits, v] : r.weight_only_tensor_fraction) t.weight_only_tensor_fraction[bits] = v.value;
   t.gemm_tile_m = static_cast<int64_t>(r.gemm_tile_m.value);
   t.gemm_tile_n = static_cast<int64_t>(r.gemm_tile_n.value);
+  t.collective_bandwidth_fraction = r.collective_bandwidth_fraction.value;
   t.compute_units = device.compute_units;
   return t;
 }

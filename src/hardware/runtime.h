@@ -47,6 +47,8 @@ struct Runtime {
   std::map<int, Sourced> weight_only_bandwidth_fraction;  // by w_bits
   std::map<int, Sourced> weight_only_tensor_fraction;     // by w_bits
   Sourced gemm_tile_m, gemm_tile_n;
+  // Optional: the bus bandwidth collectives reach over the link peak.
+  Sourced collective_bandwidth_fraction{1.0, "not given: the link peak"};
   std::string file, pointer;
 };
 
@@ -66,6 +68,7 @@ struct Timing {
   std::map<int, double> weight_only_tensor_fraction;     // w_bits -> fraction; absent: 1
   int64_t gemm_tile_m = 1, gemm_tile_n = 1;
   int64_t compute_units = 0;  // the device's SMs/CUs; 0: no wave quantisation
+  double collective_bandwidth_fraction = 1;  // of each link tier's peak
   // The link tier each communication group of a parallel layout runs on
   // ("tp", "ep", "pp"), from the cluster (parallel::TierFor); empty on one
   // GPU. A communication operation takes its collective's alpha-beta time

@@ -57,7 +57,7 @@ OpRate CommRate(const analysis::PlanOp& op, const analysis::Metrics& m, const Ti
   const parallel::CollectiveCost cost = parallel::Cost(c, bytes, op.group_size, tier->second);
   OpRate r;
   r.compute_flops_per_s = std::numeric_limits<double>::infinity();
-  const double transfer_s = cost.bytes_per_gpu / tier->second.bandwidth_bytes_per_s;
+  const double transfer_s = cost.bytes_per_gpu / (tier->second.bandwidth_bytes_per_s * t.collective_bandwidth_fraction);
   r.memory_bytes_per_s = transfer_s > 0 ? 2 * bytes / transfer_s : std::numeric_limits<double>::infinity();
   r.overhead_s = static_cast<double>(cost.steps) * tier->second.latency_s + (bytes > 0 ? t.kernel_overhead_s : 0.0);
   return r;

@@ -31,7 +31,7 @@ namespace lmp::hardware {
 //   moving b bytes reaches b / (b / bandwidth + overhead_s).
 // A communication operation (analysis::PlanOp::collective) is timed as its
 // collective over the group's link tier (Timing::comm_tiers): the message's
-// transfer, factor(n) x S / B, is its memory term (its reads plus writes are
+// transfer, factor(n) x S / (B x collective_bandwidth_fraction), is its memory term (its reads plus writes are
 // 2 S, streamed at 2 B / factor(n)) and the latency steps x alpha join the
 // kernel overhead. Throws lmp::Error at place "cluster" when the timing has
 // no tier for its group.

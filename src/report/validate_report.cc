@@ -42,6 +42,7 @@ Table SummaryTable(const ValidationResult& r) {
   AddSummaryRows(r.by_split, "split", &t);
   AddSummaryRows(r.by_device, "gpu", &t);
   AddSummaryRows(r.by_metric, "metric", &t);
+  AddSummaryRows(r.by_gpus, "gpus", &t);
   return t;
 }
 
@@ -175,7 +176,7 @@ Json ValidateJson(const ValidationResult& r) {
   }
   Json j = {{"schema", "lmp.validate/1"}, {"summary", SummaryJson(r.overall)}, {"skipped", r.skipped}};
   for (const auto& [key, list] : {std::pair{"by_split", &r.by_split}, std::pair{"by_device", &r.by_device},
-                                  std::pair{"by_metric", &r.by_metric}}) {
+                                  std::pair{"by_metric", &r.by_metric}, std::pair{"by_gpus", &r.by_gpus}}) {
     Json a = Json::array();
     for (const Summary& s : *list) a.push_back(SummaryJson(s));
     j[key] = std::move(a);

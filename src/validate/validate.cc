@@ -9,46 +9,76 @@
 #include "analysis/plan.h"
 #include "hardware/roofline.h"
 #include "model/model.h"
+#include "hardware/cluster.h"
+#include "parallel/layout.h"
+#include "parallel/sharding.h"
+#include "request/deployment.h"
 #include "request/generate.h"
 #include "util/error.h"
 
 namespace lmp::validate {
 namespace {
 
-// Plans built once per (model, profile), and models that failed to load.
+// Plans built once per (model, profile, layout): one per pipeline stage.
 class Plans {
  public:
-  explicit Plans(const db::ModuleDb& db) : db_(db) {}
-  const analysis::Plan& Get(const std::string& model, const std::string& profile) {
-    const std::string key = model + "\n" + profile;
+  explicit Plans(const db::ModuleDb& db) : db_(db), rules_(parallel::ShardingRules::Embedded()) {}
+  const std::vector<analysis::Plan>& Get(const std::string& model, const std::string& profile,
+                                         const parallel::Layout& layout) {
+    const std::string key = model + "\n" + profile + "\n" + parallel::LayoutText(layout);
     auto it = plans_.find(key);
     if (it == plans_.end()) {
-      it = plans_.emplace(key, std::make_unique<analysis::Plan>(
-                                   analysis::BuildPlan(model::LoadModel(model), db_, profile))).first;
+      const model::Model m = model::LoadModel(model);
+      std::vector<analysis::Plan> stages;
+      if (layout.Trivial()) {
+        stages.push_back(analysis::BuildPlan(m, db_, profile));
+      } else {
+        stages = request::BuildStagePlans(m, db_, profile, rules_, layout);
+      }
+      it = plans_.emplace(key, std::make_unique<std::vector<analysis::Plan>>(std::move(stages))).first;
     }
     return *it->second;
   }
 
  private:
   const db::ModuleDb& db_;
-  std::map<std::string, std::unique_ptr<analysis::Plan>> plans_;
+  parallel::ShardingRules rules_;
+  std::map<std::string, std::unique_ptr<std::vector<analysis::Plan>>> plans_;
 };
+
+// A row's layout: tp x pp, and its other GPUs as data-parallel replicas.
+parallel::Layout LayoutOf(const Measurement& m) {
+  parallel::Layout l{m.tp, m.pp, 1, 1};
+  if (m.gpus % (m.tp * m.pp) != 0) {
+    throw Error("", "", std::to_string(m.gpus) + " GPUs are not a whole number of tp x pp = " +
+                            std::to_string(m.tp * m.pp) + " replicas");
+  }
+  l.dp = m.gpus / (m.tp * m.pp);
+  return l;
+}
 
 bool InSplit(const Measurement& m, Split s) {
   return s == Split::kAll || (s == Split::kFit) == m.fit;
 }
 
-double Predict(const Measurement& m, const analysis::Plan& plan, const analysis::Scenario& s,
-               const hardware::Device& device, const hardware::Timing& timing) {
+// One GPU per stage runs the stage's plan on its replica's share of the
+// batch (request/deployment.h); a single GPU is the one-stage case.
+double Predict(const Measurement& m, const std::vector<analysis::Plan>& stages, const analysis::Scenario& s,
+               const hardware::Device& device, const hardware::Timing& timing, const request::Deployment& d) {
   if (m.metric == Metric::kDecodeStep) {
-    analysis::Scenario d = s;
-    d.stages = {analysis::Stage::kDecode};
-    d.decode_kv_len = m.kv_len > 0 ? m.kv_len : m.input_len + 1;
-    const analysis::Analysis a = analysis::Analyze(plan, d);
-    return hardware::Roofline(plan, a.stages[0], device, d, timing).time_s;
+    analysis::Scenario step = request::StageScenario(s, d);
+    step.stages = {analysis::Stage::kDecode};
+    step.decode_kv_len = m.kv_len > 0 ? m.kv_len : m.input_len + 1;
+    double time_s = 0;
+    for (const analysis::Plan& plan : stages) {
+      const analysis::Analysis a = analysis::Analyze(plan, step);
+      time_s += hardware::Roofline(plan, a.stages[0], device, step, timing).time_s;
+    }
+    return time_s;
   }
   const int64_t gen = m.metric == Metric::kTtft || m.metric == Metric::kPrefillStep ? 1 : m.output_len;
-  const request::GenerateResult r = request::Generate(plan, s, gen, device, timing);
+  const request::GenerateResult r = d.layout.Trivial() ? request::Generate(stages[0], s, gen, device, timing)
+                                                       : request::GenerateDeployed(stages, s, gen, device, timing, d);
   switch (m.metric) {
     case Metric::kTtft:
     case Metric::kPrefillStep:
@@ -120,10 +150,12 @@ ValidationResult Validate(const Dataset& dataset, const ValidateOptions& options
                           const hardware::Catalog& catalog, const hardware::RuntimeCatalog& runtimes) {
   ValidationResult out;
   Plans plans(db);
-  std::map<std::string, std::vector<double>> by_split, by_device, by_metric;
+  const hardware::ClusterCatalog clusters = hardware::ClusterCatalog::Embedded();
+  std::map<std::string, std::vector<double>> by_split, by_device, by_metric, by_gpus;
   std::vector<double> all;
   for (const Measurement& m : dataset.rows) {
     if (!InSplit(m, options.split)) continue;
+    if ((options.gpus == Gpus::kSingle && m.gpus > 1) || (options.gpus == Gpus::kMulti && m.gpus == 1)) continue;
     Prediction& p = out.predictions.emplace_back();
     p.row = &m;
     try {
@@ -133,10 +165,16 @@ ValidationResult Validate(const Dataset& dataset, const ValidateOptions& options
       if (options.runtime.empty()) runtime = runtimes.ForFramework(m.framework);
       if (runtime == nullptr) runtime = &runtimes.GetOrDefault(options.runtime);
       p.runtime = runtime->name;
-      if (m.tp > 1 || m.pp > 1 || m.gpus > 1) {
-        throw Error("", "", "a layout over " + std::to_string(m.gpus) +
-                                " GPUs (tp " + std::to_string(m.tp) + ", pp " + std::to_string(m.pp) +
-                                "): multi-GPU layouts are not modelled yet");
+      request::Deployment d;
+      d.layout = LayoutOf(m);
+      d.batch = m.batch;
+      hardware::Timing timing = runtimes.Resolve(*runtime, device);
+      if (!d.layout.Trivial()) {
+        const hardware::Cluster* cluster = hardware::ClusterForDevice(clusters, device);
+        if (cluster == nullptr) throw Error("", "", "no cluster of the catalog has " + device.name + " GPUs");
+        d.cluster = cluster->name;
+        d.nodes = request::NodesFor(*cluster, d.layout, 0);
+        request::SetCommTiers(*cluster, d.layout, &timing);
       }
       if (m.metric == Metric::kTpot && m.output_len < 2) {
         throw Error("", "", "tpot_s needs output_len of at least 2 (one decode step)");
@@ -151,8 +189,7 @@ ValidationResult Validate(const Dataset& dataset, const ValidateOptions& options
       s.compute = m.compute;
       s.profile = runtime->execution_profile.empty() ? "fused" : runtime->execution_profile;
       s = hardware::OnDevice(s, device);
-      const analysis::Plan& plan = plans.Get(m.model, s.profile);
-      p.predicted = Predict(m, plan, s, device, runtimes.Resolve(*runtime, device));
+      p.predicted = Predict(m, plans.Get(m.model, s.profile, d.layout), s, device, timing, d);
       p.time_ratio = IsThroughput(m.metric) ? m.value / p.predicted : p.predicted / m.value;
       if (!std::isfinite(p.time_ratio) || p.time_ratio <= 0) throw Error("", "", "the prediction is not a positive number");
     } catch (const Error& e) {
@@ -165,11 +202,13 @@ ValidationResult Validate(const Dataset& dataset, const ValidateOptions& options
     by_split[m.fit ? "fit" : "held_out"].push_back(p.time_ratio);
     by_device[p.device].push_back(p.time_ratio);
     by_metric[MetricName(m.metric)].push_back(p.time_ratio);
+    by_gpus[m.gpus == 1 ? "1 GPU" : "2+ GPUs"].push_back(p.time_ratio);
   }
   out.overall = Summarize("all", all);
   for (auto& [k, v] : by_split) out.by_split.push_back(Summarize(k, v));
   for (auto& [k, v] : by_device) out.by_device.push_back(Summarize(k, v));
   for (auto& [k, v] : by_metric) out.by_metric.push_back(Summarize(k, v));
+  for (auto& [k, v] : by_gpus) out.by_gpus.push_back(Summarize(k, v));
   return out;
 }
 

@@ -15,9 +15,14 @@ namespace lmp::validate {
 // Which rows a run predicts and summarises.
 enum class Split { kAll, kFit, kHeldOut };
 
+// Which rows by their GPU count: every row, those on one GPU, or those
+// over several (a tensor- or pipeline-parallel layout).
+enum class Gpus { kAll, kSingle, kMulti };
+
 struct ValidateOptions {
   std::string runtime;  // "": each row's runtime by its framework, else the default
   Split split = Split::kAll;
+  Gpus gpus = Gpus::kAll;
 };
 
 // One row predicted, or skipped with the reason.
@@ -49,13 +54,17 @@ struct ValidationResult {
   std::vector<Prediction> predictions;  // every row of the chosen split, in dataset order
   Summary overall;
   std::vector<Summary> by_split, by_device, by_metric;
+  std::vector<Summary> by_gpus;  // "1 GPU" and "2+ GPUs" (tensor/pipeline-parallel rows)
   int64_t skipped = 0;
 };
 
 // Predicts every row of `dataset` in the chosen split that lmp can express;
-// the rest are listed as skipped with the reason (a tensor- or
-// pipeline-parallel layout, a metric that needs a decode step with
-// output_len 1, or a row CheckRows would reject). Never throws for a row.
+// the rest are listed as skipped with the reason (a layout the model cannot
+// take or no catalog cluster for the device, a metric that needs a decode
+// step with output_len 1, or a row CheckRows would reject). Rows over
+// several GPUs run as tp x pp with the remaining GPUs as data-parallel
+// replicas, on the catalog's first cluster of their device. Never throws
+// for a row.
 ValidationResult Validate(const Dataset& dataset, const ValidateOptions& options, const db::ModuleDb& db,
                           const hardware::Catalog& catalog, const hardware::RuntimeCatalog& runtimes);
 

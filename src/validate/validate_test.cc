@@ -3,9 +3,13 @@
 #include <gtest/gtest.h>
 
 #include "analysis/testing.h"
+#include "hardware/cluster.h"
 #include "hardware/roofline.h"
-#include "request/generate.h"
 #include "model/model.h"
+#include "parallel/layout.h"
+#include "parallel/sharding.h"
+#include "request/deployment.h"
+#include "request/generate.h"
 #include "validate/dataset.h"
 
 namespace lmp::validate {
@@ -64,14 +68,16 @@ TEST(ValidateTest, Summary) {
   EXPECT_DOUBLE_EQ(s.worst_factor, 2.0);
 }
 
-// A row is predicted as lmp generate would; multi-GPU rows are skipped with
-// the reason.
-TEST(ValidateTest, PredictsAsGenerateAndSkipsLayouts) {
+// A row is predicted as lmp generate would; a row over several GPUs as
+// the deployment (tp x pp on the device's catalog cluster) would, and one
+// whose GPUs are no whole number of replicas is skipped with the reason.
+TEST(ValidateTest, PredictsAsGenerateAndDeploysLayouts) {
   Dataset d;
   std::vector<Error> errors;
   AddDatasetText(File({Row("tpot", R"(, "metric": "tpot_s", "value": 0.01)"),
                        Row("tp2", R"(, "tp": 2, "metric": "ttft_s", "value": 0.02)"),
-                       Row("tput", R"(, "metric": "output_tokens_per_s_per_user", "value": 100)")}),
+                       Row("tput", R"(, "metric": "output_tokens_per_s_per_user", "value": 100)"),
+                       Row("odd", R"(, "tp": 2, "gpus": 3, "metric": "ttft_s", "value": 0.02)")}),
                  "m.json", &d, &errors);
   ASSERT_TRUE(errors.empty());
   const hardware::Catalog catalog = hardware::Catalog::Embedded();
@@ -79,20 +85,30 @@ TEST(ValidateTest, PredictsAsGenerateAndSkipsLayouts) {
   ValidateOptions o;
   o.runtime = "ideal";
   const ValidationResult r = Validate(d, o, analysis::testing::EmbeddedDb(), catalog, runtimes);
-  ASSERT_EQ(r.predictions.size(), 3u);
+  ASSERT_EQ(r.predictions.size(), 4u);
   const hardware::Device& h100 = catalog.Get("h100");
-  const analysis::Plan plan =
-      analysis::BuildPlan(model::LoadModel("meta-llama/Llama-2-7b-hf"), analysis::testing::EmbeddedDb(), "fused");
+  const model::Model m = model::LoadModel("meta-llama/Llama-2-7b-hf");
+  const analysis::Plan plan = analysis::BuildPlan(m, analysis::testing::EmbeddedDb(), "fused");
   analysis::Scenario s;
   s.prompt_len = 128;
   s = hardware::OnDevice(s, h100);
   const request::GenerateResult g = request::Generate(plan, s, 64, h100);
   EXPECT_EQ(r.predictions[0].predicted, g.tpot_s);
   EXPECT_EQ(r.predictions[0].time_ratio, g.tpot_s / 0.01);
-  EXPECT_TRUE(r.predictions[1].skipped);
-  EXPECT_EQ(r.predictions[1].reason, "a layout over 2 GPUs (tp 2, pp 1): multi-GPU layouts are not modelled yet");
+  // tp=2 on an HGX H100 node, the all-reduces over NVLink.
+  request::Deployment dep;
+  dep.layout = parallel::Layout{2, 1, 1, 1};
+  const std::vector<analysis::Plan> stages = request::BuildStagePlans(
+      m, analysis::testing::EmbeddedDb(), "fused", parallel::ShardingRules::Embedded(), dep.layout);
+  hardware::Timing t;
+  request::SetCommTiers(hardware::ClusterCatalog::Embedded().Get("HGX-H100-8"), dep.layout, &t);
+  EXPECT_FALSE(r.predictions[1].skipped) << r.predictions[1].reason;
+  EXPECT_EQ(r.predictions[1].predicted, request::GenerateDeployed(stages, s, 1, h100, t, dep).ttft_s);
+  EXPECT_LT(r.predictions[1].predicted, request::Generate(plan, s, 1, h100).ttft_s);
   EXPECT_EQ(r.predictions[2].time_ratio, 100 / g.tokens_per_s_per_sequence);
-  EXPECT_EQ(r.overall.cases, 2);
+  EXPECT_TRUE(r.predictions[3].skipped);
+  EXPECT_EQ(r.predictions[3].reason, "3 GPUs are not a whole number of tp x pp = 2 replicas");
+  EXPECT_EQ(r.overall.cases, 3);
   EXPECT_EQ(r.skipped, 1);
   // Without --runtime, the framework picks it: vLLM is the serving engine.
   const ValidationResult by_framework = Validate(d, ValidateOptions{}, analysis::testing::EmbeddedDb(), catalog, runtimes);
