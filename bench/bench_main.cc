@@ -6,7 +6,13 @@
 #include "db/module_db.h"
 #include "hardware/hardware.h"
 #include "model/model.h"
+#include "hardware/cluster.h"
+#include "hardware/roofline.h"
+#include "hardware/runtime.h"
+#include "parallel/sharding.h"
+#include "request/deployment.h"
 #include "request/generate.h"
+#include "request/planner.h"
 #include "sweep/output.h"
 #include "sweep/sweep.h"
 
@@ -164,6 +170,64 @@ void BM_SweepPointAllDevices(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(sw.devices_per_point()));
 }
 BENCHMARK(BM_SweepPointAllDevices)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
+
+// One GPU's share of Llama-2-70b under tp=8 (Arg 1) against the whole model
+// (Arg 0): building the plan, and one analysis of both stages. Issue 14 asks
+// that an analysis with a layout cost at most twice one without.
+analysis::Plan Llama70Plan(bool sharded) {
+  static const parallel::ShardingRules rules = parallel::ShardingRules::Embedded();
+  const model::Model m = model::LoadModel("meta-llama/Llama-2-70b-hf");
+  if (!sharded) return analysis::BuildPlan(m, Db(), "fused");
+  return request::BuildStagePlans(m, Db(), "fused", rules, parallel::Layout{8, 1, 1, 1}).front();
+}
+
+void BM_BuildPlanLayout(benchmark::State& state) {
+  for (auto _ : state) {
+    analysis::Plan p = Llama70Plan(state.range(0) != 0);
+    benchmark::DoNotOptimize(p);
+  }
+}
+BENCHMARK(BM_BuildPlanLayout)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
+
+void BM_AnalyzeLayout(benchmark::State& state) {
+  const analysis::Plan plan = Llama70Plan(state.range(0) != 0);
+  analysis::Evaluator ev(plan);
+  analysis::Scenario s;
+  analysis::StageResult prefill, decode;
+  int64_t batch = 1;
+  for (auto _ : state) {
+    s.batch_size = batch;
+    batch = batch % 64 + 1;
+    ev.Run(s, analysis::Stage::kPrefill, &prefill);
+    ev.Run(s, analysis::Stage::kDecode, &decode);
+    benchmark::DoNotOptimize(prefill.totals);
+    benchmark::DoNotOptimize(decode.totals);
+  }
+}
+BENCHMARK(BM_AnalyzeLayout)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
+
+// lmp plan's search for Llama-3.1-405B on up to 64 H100s: 210 layouts, every
+// batch from 1 to 1024 that fits, on Arg worker threads.
+void BM_Plan405bOn64(benchmark::State& state) {
+  const model::Model m = model::LoadModel("meta-llama/Llama-3.1-405B");
+  const parallel::ShardingRules rules = parallel::ShardingRules::Embedded();
+  const hardware::Catalog devices = hardware::Catalog::Embedded();
+  const hardware::ClusterCatalog clusters = hardware::ClusterCatalog::Embedded();
+  const hardware::RuntimeCatalog runtimes = hardware::RuntimeCatalog::Embedded();
+  const hardware::Device& h100 = devices.Get("h100");
+  request::PlanSearch search;
+  search.gpus = 64;
+  search.max_tpot_s = 0.05;
+  search.jobs = static_cast<int>(state.range(0));
+  search.scenario.profile = "flash";
+  search.scenario = hardware::OnDevice(search.scenario, h100);
+  for (auto _ : state) {
+    request::PlanResult r = request::SearchPlans(m, Db(), rules, h100, clusters.Get("HGX-H100-8"),
+                                                 runtimes.Resolve(runtimes.Get("serving"), h100), search);
+    benchmark::DoNotOptimize(r);
+  }
+}
+BENCHMARK(BM_Plan405bOn64)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
 

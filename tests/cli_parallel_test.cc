@@ -110,4 +110,55 @@ TEST(CliParallelTest, BadLayoutsAreOneLineNamingTheFlag) {
   }
 }
 
+TEST(CliParallelTest, PlanSearchesLayoutsAndBatches) {
+  const Result t = Lmp("plan meta-llama/Llama-2-13b-hf --hardware h100 --gpus 4 --prompt 512 --gen 64 --max-batch 32 "
+                       "--max-tpot 20ms");
+  ASSERT_EQ(t.exit_code, 0) << t.err;
+  EXPECT_EQ(t.out.substr(0, t.out.find('\n')),
+            "meta-llama/Llama-2-13b-hf on up to 4 x H100-SXM (HGX-H100-8), prompt 512, generate 64, W16A16KV16, "
+            "profile flash, runtime serving");
+  EXPECT_NE(t.out.find("latency limits: TPOT <= 20.00 ms; batches 1 to 32"), std::string::npos);
+  EXPECT_NE(t.out.find("searched 15 layouts"), std::string::npos) << t.out;
+  EXPECT_NE(t.out.find("  ep=2               invalid: meta-llama/Llama-2-13b-hf has no routed experts"),
+            std::string::npos);
+  const Result j = Lmp("plan meta-llama/Llama-2-13b-hf --hardware h100 --gpus 4 --prompt 512 --gen 64 --max-batch 32 "
+                       "--max-tpot 20ms --format json");
+  ASSERT_EQ(j.exit_code, 0) << j.err;
+  const nlohmann::json doc = nlohmann::json::parse(j.out);
+  EXPECT_EQ(doc["schema"], "lmp.plan/1");
+  EXPECT_EQ(doc["layouts"].size(), 15u);
+  ASSERT_TRUE(doc["best"].is_object());
+  EXPECT_TRUE(doc["best"]["meets_limits"].get<bool>());
+  EXPECT_LE(doc["best"]["tpot_s"].get<double>(), 0.02);
+  for (const nlohmann::json& p : doc["frontier"]) {
+    EXPECT_LE(p["tokens_per_s_per_gpu"].get<double>(), doc["frontier"].back()["tokens_per_s_per_gpu"].get<double>());
+  }
+  const Result csv = Lmp("plan meta-llama/Llama-2-13b-hf --hardware h100 --gpus 2 --max-batch 4 --format csv");
+  ASSERT_EQ(csv.exit_code, 0) << csv.err;
+  EXPECT_EQ(csv.out.substr(0, csv.out.find('\n')),
+            "layout,tp,pp,ep,dp,gpus,batch_size,microbatches,ttft_s,tpot_s,e2e_s,tokens_per_s,tokens_per_s_per_gpu,"
+            "tokens_per_s_per_user,memory_bytes_per_gpu,meets_limits,frontier,best");
+}
+
+TEST(CliParallelTest, PlanBadOptionsAreOneLine) {
+  const std::pair<std::string, std::string> cases[] = {
+      {"plan meta-llama/Llama-2-7b-hf --hardware h100 --gpus 0",
+       "lmp: error: --gpus: must be a positive integer of at most 1048576, got 0\n"},
+      {"plan meta-llama/Llama-2-7b-hf --hardware h100 --gpus 2 --max-tpot fast",
+       "lmp: error: --max-tpot: 'fast' is not a positive duration; write e.g. 50ms, 2s or 0.05 (seconds)\n"},
+      {"plan meta-llama/Llama-2-7b-hf --hardware h100 --gpus 2 --max-ttft -1s",
+       "lmp: error: --max-ttft: '-1s' is not a positive duration; write e.g. 50ms, 2s or 0.05 (seconds)\n"},
+      {"plan meta-llama/Llama-2-7b-hf --hardware a100 --gpus 2",
+       "lmp: error: --hardware: no cluster of the catalog has A100-40GB-SXM GPUs, so a layout over many cannot be "
+       "timed; name one with --cluster and --cluster-file FILE (docs/parallelism.md)\n"},
+      {"plan meta-llama/Llama-2-7b-hf --hardware h100 --gpus 2 --max-batch 0",
+       "lmp: error: --max-batch: must be a positive integer of at most 2147483648, got 0\n"},
+  };
+  for (const auto& [args, line] : cases) {
+    const Result r = Lmp(args);
+    EXPECT_EQ(r.exit_code, 2) << args;
+    EXPECT_EQ(r.err, line) << args;
+  }
+}
+
 }  // namespace

@@ -29,6 +29,7 @@
 #include "cli/compare_cmd.h"
 #include "cli/layout_option.h"
 #include "cli/runtime_option.h"
+#include "cli/plan_cmd.h"
 #include "cli/sweep_cmd.h"
 #include "cli/validate_cmd.h"
 #include "db/db_store.h"
@@ -79,6 +80,7 @@ struct Options {
   lmp::cli::LayoutOptions layout;    // --tp, --pp, --ep, --dp, --cluster, ...
   int64_t pp_stage = 0;              // analyze --pp-stage
   lmp::cli::SweepOptions sweep;
+  lmp::cli::PlanOptions plan;
   lmp::cli::CompareOptions compare;
   lmp::cli::ValidateOptions validate;
   lmp::cli::RuntimeListOptions runtimes;
@@ -864,6 +866,8 @@ int RunHardware(Options& o) {
 // ---- sweep, compare (src/cli/sweep_cmd.cc, src/cli/compare_cmd.cc) ----------
 
 void SetupSweep(CLI::App& cmd, Options& o) { lmp::cli::SetupSweep(cmd, o.sweep); }
+void SetupPlan(CLI::App& cmd, Options& o) { lmp::cli::SetupPlan(cmd, o.plan); }
+int RunPlan(Options& o) { return lmp::cli::RunPlan(o.plan); }
 int RunSweep(Options& o) { return lmp::cli::RunSweep(o.sweep); }
 void SetupCompare(CLI::App& cmd, Options& o) { lmp::cli::SetupCompare(cmd, o.compare); }
 int RunCompare(Options& o) { return lmp::cli::RunCompare(o.compare); }
@@ -887,6 +891,9 @@ constexpr Subcommand kSubcommands[] = {
     {"generate", "one whole request on a device: TTFT, TPOT, end-to-end latency, tokens/s", SetupGenerate,
      RunGenerate},
     {"fit", "the largest batch (or, with --batch, prompt) whose memory footprint fits a device", SetupFit, RunFit},
+    {"plan", "the parallel layouts and batches of a model on up to N GPUs: the throughput frontier and the best within "
+             "latency limits",
+     SetupPlan, RunPlan},
     {"sweep", "whole requests over models x devices x batches x lengths x bits x profiles, as CSV or JSONL rows",
      SetupSweep, RunSweep},
     {"compare", "two requests side by side (--a and --b change the shared options), with ratios", SetupCompare,

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "cli/common.h"
+#include "cli/progress.h"
 #include "sweep/range.h"
 #include "sweep/runner.h"
 #include "util/error.h"
@@ -15,26 +16,6 @@ namespace {
 
 // Below this many scenarios a sweep ends too soon for a bar to help.
 constexpr int64_t kProgressMinScenarios = 100'000;
-
-// A one-line bar redrawn in place on stderr, at most once per percent.
-class ProgressBar {
- public:
-  void Update(int64_t done, int64_t total) {
-    const int percent = static_cast<int>(done * 100 / total);
-    if (percent == shown_) return;
-    shown_ = percent;
-    constexpr int kWidth = 40;
-    const int filled = percent * kWidth / 100;
-    std::fprintf(stderr, "\r[%s%s] %3d%% %lld/%lld scenarios", std::string(filled, '#').c_str(),
-                 std::string(kWidth - filled, ' ').c_str(), percent, static_cast<long long>(done),
-                 static_cast<long long>(total));
-    if (done == total) std::fprintf(stderr, "\n");
-    std::fflush(stderr);
-  }
-
- private:
-  int shown_ = -1;
-};
 
 }  // namespace
 
@@ -98,7 +79,7 @@ int RunSweep(const SweepOptions& o) {
   const hardware::Catalog catalog = LoadHardware(o.hardware_files);
   const sweep::Sweep sw(axes, db, catalog, runtimes);
   Output out(o.output);
-  ProgressBar bar;
+  ProgressBar bar("scenarios");
   const bool show_progress = ::isatty(STDERR_FILENO) && sw.scenarios() >= kProgressMinScenarios;
   sweep::RunSweep(
       sw, run, [&](std::string_view text) { out.Write(text); },

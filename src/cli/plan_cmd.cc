@@ -1,0 +1,131 @@
+#include "cli/plan_cmd.h"
+
+#include <charconv>
+#include <cmath>
+#include <thread>
+
+#include <unistd.h>
+
+#include "cli/common.h"
+#include "cli/layout_option.h"
+#include "cli/progress.h"
+#include "hardware/roofline.h"
+#include "model/model.h"
+#include "report/plan_report.h"
+#include "request/planner.h"
+#include "util/error.h"
+
+namespace lmp::cli {
+
+double ParseDuration(const std::string& text, const std::string& option) {
+  static const std::pair<const char*, double> kUnits[] = {{"ms", 1e-3}, {"us", 1e-6}, {"s", 1.0}};
+  double scale = 1;
+  std::string number = text;
+  for (const auto& [suffix, factor] : kUnits) {
+    const std::string u = suffix;
+    if (text.size() > u.size() && text.compare(text.size() - u.size(), u.size(), u) == 0) {
+      number = text.substr(0, text.size() - u.size());
+      scale = factor;
+      break;
+    }
+  }
+  double v = 0;
+  const auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), v);
+  if (number.empty() || ec != std::errc() || end != number.data() + number.size() || !std::isfinite(v) || v <= 0) {
+    throw Error("", option, "'" + text + "' is not a positive duration; write e.g. 50ms, 2s or 0.05 (seconds)");
+  }
+  return v * scale;
+}
+
+void SetupPlan(CLI::App& cmd, PlanOptions& o) {
+  cmd.add_option("MODEL", o.model, "catalog id (see 'lmp models') or architecture JSON / config.json path")
+      ->required();
+  cmd.add_option("--hardware", o.hardware, "device of every GPU (see 'lmp hardware list')")->required();
+  cmd.add_option("--gpus", o.gpus, "GPUs to plan for: layouts use up to this many")->required();
+  cmd.add_option("--prompt", o.prompt, "prompt tokens per sequence")->capture_default_str();
+  cmd.add_option("--gen", o.gen, "tokens generated per sequence")->capture_default_str();
+  cmd.add_option("--max-batch", o.max_batch, "largest batch searched, over the whole deployment")
+      ->capture_default_str();
+  cmd.add_option("--max-tpot", o.max_tpot, "latency limit on the time per output token, e.g. 50ms");
+  cmd.add_option("--max-ttft", o.max_ttft, "latency limit on the time to first token, e.g. 2s");
+  cmd.add_option("--w-bits", o.w_bits, "bits per weight")->capture_default_str();
+  cmd.add_option("--a-bits", o.a_bits, "bits per activation")->capture_default_str();
+  cmd.add_option("--kv-bits", o.kv_bits, "bits per KV-cache element")->capture_default_str();
+  cmd.add_option("--runtime", o.runtime, "runtime profile (see 'lmp runtime list'; default: the catalog's default)");
+  AddRuntimeFileOption(cmd, o.runtime_files);
+  cmd.add_option("--cluster", o.cluster, "the nodes and links (default: the first cluster of --hardware's device)");
+  AddRepeatableFileOption(cmd, "--cluster-file", o.cluster_files, "clusters layered over the catalog (repeatable)");
+  AddRepeatableFileOption(cmd, "--sharding-file", o.sharding_files,
+                          "sharding rules layered over the embedded ones (repeatable)");
+  AddFileOptions(cmd, o.db_files, o.hardware_files);
+  cmd.add_option("--format", o.format, "table, json, csv (every point) or html (the frontier plot; use with -o)")
+      ->check(CLI::IsMember({"table", "json", "csv", "html"}))
+      ->capture_default_str();
+  cmd.add_option("-o,--output", o.output, "write the report to this file instead of standard output");
+  cmd.add_option("--jobs,-j", o.jobs, "worker threads (default: one per hardware thread)");
+}
+
+int RunPlan(const PlanOptions& o) {
+  if (o.gpus < 1 || o.gpus > parallel::kMaxGpus) {
+    throw Error("", "--gpus", "must be a positive integer of at most " + std::to_string(parallel::kMaxGpus) +
+                                  ", got " + std::to_string(o.gpus));
+  }
+  if (o.gen < 1) throw Error("", "--gen", "must be a positive integer, got " + std::to_string(o.gen));
+  if (o.max_batch < 1 || o.max_batch > analysis::kMaxScenarioInt) {
+    throw Error("", "--max-batch", "must be a positive integer of at most " +
+                                       std::to_string(analysis::kMaxScenarioInt) + ", got " +
+                                       std::to_string(o.max_batch));
+  }
+  request::PlanSearch search;
+  search.gpus = o.gpus;
+  search.gen_len = o.gen;
+  search.max_batch = o.max_batch;
+  if (o.jobs < 0) throw Error("", "--jobs", "must be a positive integer, got " + std::to_string(o.jobs));
+  search.jobs = o.jobs > 0 ? o.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  if (!o.max_tpot.empty()) search.max_tpot_s = ParseDuration(o.max_tpot, "--max-tpot");
+  if (!o.max_ttft.empty()) search.max_ttft_s = ParseDuration(o.max_ttft, "--max-ttft");
+  analysis::Scenario& s = search.scenario;
+  s.prompt_len = o.prompt;
+  s.w_bits = o.w_bits;
+  s.a_bits = o.a_bits;
+  s.kv_bits = o.kv_bits;
+  analysis::ValidateScenario(s);
+
+  const hardware::Catalog catalog = LoadHardware(o.hardware_files);
+  const hardware::Device& device = catalog.Get(o.hardware);
+  const hardware::RuntimeCatalog runtimes = LoadRuntimes(o.runtime_files);
+  const hardware::Runtime& runtime = runtimes.GetOrDefault(o.runtime, "--runtime");
+  s.profile = runtime.execution_profile.empty() ? "fused" : runtime.execution_profile;
+  s = hardware::OnDevice(s, device);
+  LayoutOptions lo;
+  lo.tp = 2;  // any layout of several GPUs: SetupLayout then resolves the cluster
+  lo.cluster = o.cluster;
+  lo.cluster_files = o.cluster_files;
+  lo.sharding_files = o.sharding_files;
+  const LayoutSetup layout = SetupLayout(lo, &device);
+  const db::ModuleDb db = LoadDb(o.db_files);
+  const model::Model model = model::LoadModel(o.model);
+
+  ProgressBar bar("layouts");
+  const bool show_progress = ::isatty(STDERR_FILENO) != 0;
+  const request::PlanResult result = request::SearchPlans(
+      model, db, layout.rules, device, *layout.cluster, runtimes.Resolve(runtime, device), search,
+      [&](int64_t done, int64_t total) {
+        if (show_progress) bar.Update(done, total);
+      });
+  report::PlanContext c{model.id, &device, layout.cluster->name, runtime.name, search};
+  Output out(o.output);
+  if (o.format == "json") {
+    out.Write(report::PlanJson(c, result).dump(2) + "\n");
+  } else if (o.format == "csv") {
+    out.Write(report::PlanCsv(c, result));
+  } else if (o.format == "html") {
+    out.Write(report::PlanHtml(c, result));
+  } else {
+    out.Write(report::PlanText(c, result));
+  }
+  out.Close();
+  return 0;
+}
+
+}  // namespace lmp::cli
