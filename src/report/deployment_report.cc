@@ -29,7 +29,9 @@ std::string DeploymentText(const request::Deployment& d, const analysis::Plan& p
   std::string s = fmt::format("deployment {} on {} GPU{}", parallel::LayoutText(l), l.Gpus(), l.Gpus() == 1 ? "" : "s");
   if (!d.cluster.empty()) s += fmt::format(" ({} node{} of {})", d.nodes, d.nodes == 1 ? "" : "s", d.cluster);
   s += "; figures are per GPU";
-  if (l.pp > 1) s += fmt::format(", pipeline stage {} of {} ({} decoder layers)", plan.stage, l.pp, plan.stage_layers);
+  if (l.pp > 1) {
+    s += fmt::format(", pipeline stage {} of 0 to {} ({} decoder layers)", plan.stage, l.pp - 1, plan.stage_layers);
+  }
   s += fmt::format("; batch {} per replica of {}", d.BatchPerReplica(), d.batch);
   if (d.microbatches > 1) s += fmt::format(" in {} microbatches of {}", d.microbatches, d.BatchPerMicrobatch());
   return s;

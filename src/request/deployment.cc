@@ -75,7 +75,7 @@ GenerateResult GenerateDeployed(const std::vector<analysis::Plan>& stages, const
   }
   // The per-step first and last TPOT follow the same schedule; each stage's
   // are not kept, so they scale with the decode total.
-  const double decode_s = sum_decode + (m - 1) * max_decode;
+  const double decode_s = std::max(sum_decode, m * max_decode);
   const double scale = out.decode_s > 0 ? decode_s / out.decode_s : 0;
   out.ttft_s = sum_ttft + (m - 1) * max_ttft;
   out.decode_s = decode_s;

@@ -58,15 +58,21 @@ void SetCommTiers(const hardware::Cluster& cluster, const parallel::Layout& layo
 // The scenario one GPU runs: `s` with the batch of one microbatch.
 analysis::Scenario StageScenario(const analysis::Scenario& s, const Deployment& d);
 
-// The request through the deployment (GPipe-style schedule per step): each
-// stage runs every microbatch; a step takes the sum of the stage times of
-// one microbatch plus (microbatches - 1) times the slowest stage's. So
-//   ttft   = sum_s ttft_s + (m - 1) max_s ttft_s
-//   decode = sum_s decode_s + (m - 1) max_s decode_s
-// where each stage's figures are its own request on one microbatch
-// (Generate). Taking the slowest stage over the whole decode rather than
-// per step understates the bubble when the slowest stage changes during
-// the decode (it does not for stages of equal layers). tokens_per_s counts
+// The request through the deployment, its batch cut into m microbatches
+// that flow through the stages, each stage's figures its own request on one
+// microbatch (Generate):
+// - the prefill is one pass (GPipe): the first microbatch crosses every
+//   stage, the others follow one slowest stage apart,
+//     ttft = sum_s ttft_s + (m - 1) max_s ttft_s;
+// - decode is steady-state: microbatches need not wait for one another
+//   between steps, so a token of one microbatch takes the sum of the stage
+//   times, unless the slowest stage, serving all m microbatches in turn, is
+//   busier than that:
+//     decode = max(sum_s decode_s, m max_s decode_s).
+// With m = pp and equal stages every stage is busy and the per-sequence
+// speed is that of one pass. Taking the slowest stage over the whole decode
+// rather than per step misses a change of slowest stage during the decode
+// (none for stages of equal layers). tokens_per_s counts
 // the whole deployment's batch; request_flops and request_bytes are the
 // busiest GPU's (the largest stage's, all microbatches). With one stage and
 // one microbatch this is Generate on that stage at the replica's batch,
