@@ -85,6 +85,7 @@ def main():
         "module_db_fuzz": files("data/modules/*.json", "tests/data/seed_module_db.json",
                                 "tests/data/formula_*.json", "tests/data/cycle.json"),
         "hardware_fuzz": files("data/hardware/*.json", "data/runtimes/*.json", "data/clusters/*.json",
+                               "data/parallel/*.json",
                                "tests/data/*hardware*.json"),
     }
     generated = {name: [] for name in ("formula_fuzz", "safetensors_fuzz", "sweep_lists_fuzz",
@@ -118,7 +119,8 @@ def main():
         safetensors({"x": {"dtype": "F8_E4M3", "shape": [], "data_offsets": [0, 1]}}) + bytes(1),
     ]
     generated["sweep_lists_fuzz"] += ["1,8,64", "128:8192:x2", "1:64:+8", "fits", "!fits", "fused,flash",
-                                      "Llama-2-7b-hf,Mistral-7B-v0.1", "1:1000000:+1"]
+                                      "Llama-2-7b-hf,Mistral-7B-v0.1", "1:1000000:+1", "tp=8,pp=2,ep=1,dp=1",
+                                      "ep=8", "50ms", "2s", "800us", "0.05"]
     for doc in module_docs:
         for key, entry in list(doc.get("modules", {}).items())[:3]:
             generated["agent_answer_fuzz"].append(
@@ -171,7 +173,7 @@ def main():
                       "{w_bytes}", "{kv_bytes}", "{sram_bytes}", "${fuzz.Callee}(n = ", "1e300",
                       "9223372036854775807", "0.5", "-1"}
     write_dict(os.path.join(out, "formula_fuzz.dict"), formula_tokens)
-    write_dict(os.path.join(out, "sweep_lists_fuzz.dict"), {":", ",", ":x", ":+", "!", "fits"})
+    write_dict(os.path.join(out, "sweep_lists_fuzz.dict"), {":", ",", ":x", ":+", "!", "fits", "tp=", "pp=", "ep=", "dp=", "ms", "us", "s"})
     write_dict(os.path.join(out, "cli_fuzz.dict"),
                {"\n" + w for w in ("analyze", "generate", "fit", "compare", "inspect", "models", "module",
                                    "hardware", "runtime", "validate", "list", "show", "eval", "--batch",

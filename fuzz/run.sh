@@ -63,8 +63,9 @@ main() {
     if [ -e "${regressions[0]}" ]; then
       "$dir/$t" "${regressions[@]}" >>"$log" 2>&1 || status=$?
     fi
-    execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
-    last=$(grep -E '^#[0-9]+' "$log" | tail -1)
+    # A fuzzer that stops on a seed prints no progress line: the figures are then '?'.
+    execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1 || true)
+    last=$(grep -E '^#[0-9]+' "$log" | tail -1 || true)
     cov=$(grep -o 'cov: [0-9]*' <<<"$last" | grep -o '[0-9]*' || true)
     ft=$(grep -o 'ft: [0-9]*' <<<"$last" | grep -o '[0-9]*' || true)
     corpus=$(find "$dir/corpus/$t" -type f | wc -l)

@@ -1,6 +1,5 @@
 #include "cli/plan_cmd.h"
 
-#include <charconv>
 #include <cmath>
 #include <thread>
 
@@ -13,29 +12,10 @@
 #include "model/model.h"
 #include "report/plan_report.h"
 #include "request/planner.h"
+#include "util/duration.h"
 #include "util/error.h"
 
 namespace lmp::cli {
-
-double ParseDuration(const std::string& text, const std::string& option) {
-  static const std::pair<const char*, double> kUnits[] = {{"ms", 1e-3}, {"us", 1e-6}, {"s", 1.0}};
-  double scale = 1;
-  std::string number = text;
-  for (const auto& [suffix, factor] : kUnits) {
-    const std::string u = suffix;
-    if (text.size() > u.size() && text.compare(text.size() - u.size(), u.size(), u) == 0) {
-      number = text.substr(0, text.size() - u.size());
-      scale = factor;
-      break;
-    }
-  }
-  double v = 0;
-  const auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), v);
-  if (number.empty() || ec != std::errc() || end != number.data() + number.size() || !std::isfinite(v) || v <= 0) {
-    throw Error("", option, "'" + text + "' is not a positive duration; write e.g. 50ms, 2s or 0.05 (seconds)");
-  }
-  return v * scale;
-}
 
 void SetupPlan(CLI::App& cmd, PlanOptions& o) {
   cmd.add_option("MODEL", o.model, "catalog id (see 'lmp models') or architecture JSON / config.json path")

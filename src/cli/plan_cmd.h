@@ -26,10 +26,6 @@ struct PlanOptions {
 void SetupPlan(CLI::App& cmd, PlanOptions& o);
 int RunPlan(const PlanOptions& o);
 
-// "50ms", "2s", "800us", or a bare number of seconds; throws lmp::Error
-// naming `option` otherwise, or for a value that is not positive.
-double ParseDuration(const std::string& text, const std::string& option);
-
 }  // namespace lmp::cli
 
 #endif  // LMP_CLI_PLAN_CMD_H_
