@@ -110,6 +110,27 @@ TEST(CliParallelTest, BadLayoutsAreOneLineNamingTheFlag) {
   }
 }
 
+// lmp fit over a layout: the largest batch per attention replica whose
+// fullest stage fits every GPU; 405B needs the second node.
+TEST(CliParallelTest, FitOverALayout) {
+  const Result two = Lmp("fit meta-llama/Llama-3.1-405B --hardware h100 --tp 8 --pp 2 --prompt 2048 --format json");
+  ASSERT_EQ(two.exit_code, 0) << two.err;
+  const nlohmann::json j = nlohmann::json::parse(two.out);
+  EXPECT_TRUE(j["fits"].get<bool>());
+  EXPECT_GT(j["batch_size"].get<int64_t>(), 1);
+  EXPECT_LE(j["memory"]["total_bytes"].get<int64_t>(), j["hardware"]["dram_bytes"].get<int64_t>());
+  EXPECT_EQ(j["deployment"]["layout"], "tp=8,pp=2");
+  EXPECT_EQ(j["deployment"]["nodes"], 2);
+  const Result one = Lmp("fit meta-llama/Llama-3.1-405B --hardware h100 --tp 8 --prompt 2048 --format json");
+  ASSERT_EQ(one.exit_code, 0) << one.err;
+  EXPECT_FALSE(nlohmann::json::parse(one.out)["fits"].get<bool>());
+  // ep=8: 22 sequences per replica, 176 over the 8 replicas.
+  const Result ep = Lmp("fit deepseek-ai/DeepSeek-V3 --hardware h200 --ep 8 --w-bits 8 --prompt 2048");
+  ASSERT_EQ(ep.exit_code, 0) << ep.err;
+  EXPECT_EQ(ep.out.substr(0, ep.out.find('\n')),
+            "deployment ep=8 on 8 GPUs (1 node of HGX-H200-8); figures are per GPU; batch 22 per replica of 176");
+}
+
 TEST(CliParallelTest, PlanSearchesLayoutsAndBatches) {
   const Result t = Lmp("plan meta-llama/Llama-2-13b-hf --hardware h100 --gpus 4 --prompt 512 --gen 64 --max-batch 32 "
                        "--max-tpot 20ms");

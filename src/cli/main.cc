@@ -579,6 +579,7 @@ void SetupFit(CLI::App& cmd, Options& o) {
   cmd.add_option("--gen", o.gen_len, "tokens generated per sequence")->capture_default_str();
   o.fit_batch = cmd.add_option("--batch", o.scenario.batch_size,
                                "sequences per batch: solve for the largest prompt instead of the largest batch");
+  lmp::cli::AddLayoutOptions(cmd, o.layout, false);
   AddBitsOptions(cmd, o);
   AddProfileOptions(cmd, o);
   AddDbOption(cmd, o);
@@ -601,10 +602,41 @@ int RunFit(Options& o) {
   rep.request.scenario = o.scenario;
   rep.request.gen_len = o.gen_len;
   rep.request.capacity_bytes = device.dram_bytes;
-  rep.result = solve_prompt ? lmp::hardware::LargestPrompt(plan, rep.request)
-                            : lmp::hardware::LargestBatch(plan, rep.request);
   rep.max_position_embeddings = lmp::analysis::MaxPositionEmbeddings(setup.model);
-  o.format == "json" ? PrintJson(lmp::report::FitJson(rep)) : Print(lmp::report::FitText(rep));
+  const auto solve = [&](const lmp::analysis::Plan& p) {
+    return solve_prompt ? lmp::hardware::LargestPrompt(p, rep.request) : lmp::hardware::LargestBatch(p, rep.request);
+  };
+  if (!setup.layout) {
+    rep.result = solve(plan);
+    o.format == "json" ? PrintJson(lmp::report::FitJson(rep)) : Print(lmp::report::FitText(rep));
+    return 0;
+  }
+  // Over a layout every GPU must hold its stage's share: the answer is the
+  // smallest over the stages, per attention replica (batch figures are per
+  // replica); the deployment serves that many on each of its ep x dp.
+  lmp::request::Deployment d = setup.layout->deployment;
+  const int64_t replicas = d.layout.ep * d.layout.dp;
+  rep.request.scenario.batch_size = d.BatchPerReplica();
+  size_t stage = 0;
+  for (size_t i = 0; i < setup.stages.size(); ++i) {
+    lmp::hardware::FitResult r = solve(setup.stages[i]);
+    const int64_t value = solve_prompt ? r.prompt_len : r.batch_size;
+    const int64_t best = solve_prompt ? rep.result.prompt_len : rep.result.batch_size;
+    if (i == 0 || value < best || (!r.fits && rep.result.fits)) {
+      rep.result = std::move(r);
+      stage = i;
+    }
+  }
+  // The figures stay per replica (its GPUs' memory); the deployment line
+  // says how many sequences all replicas serve.
+  d.batch = solve_prompt ? o.scenario.batch_size : std::max<int64_t>(rep.result.batch_size, 1) * replicas;
+  if (o.format == "json") {
+    Json j = lmp::report::FitJson(rep);
+    j["deployment"] = lmp::report::DeploymentJson(d, setup.stages[stage]);
+    PrintJson(j);
+  } else {
+    Print(lmp::report::DeploymentText(d, setup.stages[stage]) + "\n" + lmp::report::FitText(rep));
+  }
   return 0;
 }
 
