@@ -131,6 +131,27 @@ TEST(CliParallelTest, FitOverALayout) {
             "deployment ep=8 on 8 GPUs (1 node of HGX-H200-8); figures are per GPU; batch 22 per replica of 176");
 }
 
+// lmp compare A and B over layouts: per-GPU memory, tokens/s per GPU.
+TEST(CliParallelTest, CompareLayouts) {
+  const Result r = Lmp("compare meta-llama/Llama-2-70b-hf --hardware h100 --batch 32 --a tp=4 --b tp=8 --format json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["a"]["layout"], "tp=4");
+  EXPECT_EQ(j["b"]["gpus"], 8);
+  EXPECT_DOUBLE_EQ(j["b"]["tokens_per_s_per_gpu"].get<double>(), j["b"]["tokens_per_s"].get<double>() / 8);
+  EXPECT_DOUBLE_EQ(j["ratio_b_over_a"]["tokens_per_s_per_gpu"].get<double>(),
+                   j["b"]["tokens_per_s_per_gpu"].get<double>() / j["a"]["tokens_per_s_per_gpu"].get<double>());
+  // Half the weights per GPU at tp=8: the footprint more than halves less the replicated parts.
+  EXPECT_LT(j["b"]["footprint_bytes"].get<double>(), 0.6 * j["a"]["footprint_bytes"].get<double>());
+  const Result bad = Lmp("compare meta-llama/Llama-2-70b-hf --hardware h100 --a tp=3 --b tp=8");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_EQ(bad.err, "lmp: error: A: tp=3 does not divide the 64 attention heads of 'model.layers.self_attn' "
+                     "(transformers.models.llama.modeling_llama.LlamaAttention); use tp dividing 64\n");
+  const Result zero = Lmp("compare meta-llama/Llama-2-70b-hf --hardware h100 --a tp=0 --b tp=8");
+  EXPECT_EQ(zero.exit_code, 2);
+  EXPECT_EQ(zero.err, "lmp: error: --a: tp must be a positive integer of at most 1048576, got 0\n");
+}
+
 TEST(CliParallelTest, PlanSearchesLayoutsAndBatches) {
   const Result t = Lmp("plan meta-llama/Llama-2-13b-hf --hardware h100 --gpus 4 --prompt 512 --gen 64 --max-batch 32 "
                        "--max-tpot 20ms");

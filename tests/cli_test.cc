@@ -663,7 +663,8 @@ INSTANTIATE_TEST_SUITE_P(
                  "lmp: error: --format: unknown format 'xml'; use csv, jsonl or markdown"},
         BadInput{"CompareUnknownKey", "compare Llama-2-7b-hf --hardware h100 --a w-bits=4 --b w-bit=4",
                  "lmp: error: --b: unknown key 'w-bit' (did you mean 'w-bits'?); keys: model, hardware, batch, "
-                 "prompt, gen, w-bits, a-bits, kv-bits, w-group-size, compute, profile, sram-bytes, runtime"},
+                 "prompt, gen, w-bits, a-bits, kv-bits, w-group-size, compute, profile, sram-bytes, runtime, tp, "
+                 "pp, ep, dp, microbatches"},
         BadInput{"CompareBadValue", "compare Llama-2-7b-hf --hardware h100 --a batch=0 --b batch=1",
                  "lmp: error: --batch: A: must be a positive integer, got 0"},
         BadInput{"ZeroHeads", "analyze config_zero_heads.json",

@@ -19,6 +19,10 @@ std::string Settings(const RequestOutcome& o) {
   text += ", profile " + s.profile;
   if (s.profile == "flash") text += fmt::format(" (sram-bytes {})", analysis::SramBytes(s));
   text += ", runtime " + o.result.runtime;
+  if (!o.layout.Trivial()) {
+    text += fmt::format(", {} on {} GPUs of {} (memory per GPU)", parallel::LayoutText(o.layout), o.layout.Gpus(),
+                        o.cluster);
+  }
   return text;
 }
 
@@ -45,6 +49,11 @@ std::vector<Metric> Metrics(const RequestOutcome& a, const RequestOutcome& b) {
        static_cast<double>(b.footprint.total_bytes), bytes},
   };
 }
+
+// Under a layout on either side: the throughput per GPU, which a layout
+// trades against per-sequence speed.
+bool AnyLayout(const RequestOutcome& a, const RequestOutcome& b) { return !a.layout.Trivial() || !b.layout.Trivial(); }
+double PerGpu(const RequestOutcome& o) { return o.result.tokens_per_s / static_cast<double>(o.layout.Gpus()); }
 
 Json Side(const RequestOutcome& o) {
   const analysis::Scenario& s = o.scenario;
@@ -81,6 +90,9 @@ std::string CompareText(const RequestOutcome& a, const RequestOutcome& b) {
     const std::string ratio = m.a == 0 ? "-" : fmt::format("{:.3f}", m.b / m.a);
     text += fmt::format("{:<14} {:>14} {:>14} {:>9}\n", m.name, m.human(m.a), m.human(m.b), ratio);
   }
+  if (AnyLayout(a, b)) {
+    text += fmt::format("{:<14} {:>14.1f} {:>14.1f} {:>9.3f}\n", "tokens/s/GPU", PerGpu(a), PerGpu(b), PerGpu(b) / PerGpu(a));
+  }
   text += fmt::format("{:<14} {:>14} {:>14} {:>9}\n", "fits", a.fit.fits ? "yes" : "no", b.fit.fits ? "yes" : "no",
                       "-");
   return text;
@@ -89,7 +101,17 @@ std::string CompareText(const RequestOutcome& a, const RequestOutcome& b) {
 Json CompareJson(const RequestOutcome& a, const RequestOutcome& b) {
   Json ratio = Json::object();
   for (const Metric& m : Metrics(a, b)) ratio[m.key] = m.a == 0 ? Json(nullptr) : Json(m.b / m.a);
-  return Json{{"schema", "lmp.compare/1"}, {"a", Side(a)}, {"b", Side(b)}, {"ratio_b_over_a", ratio}};
+  Json j{{"schema", "lmp.compare/1"}, {"a", Side(a)}, {"b", Side(b)}, {"ratio_b_over_a", ratio}};
+  if (AnyLayout(a, b)) {
+    for (const auto& [key, o] : {std::pair{"a", &a}, std::pair{"b", &b}}) {
+      j[key]["layout"] = parallel::LayoutText(o->layout);
+      j[key]["gpus"] = o->layout.Gpus();
+      j[key]["tokens_per_s_per_gpu"] = PerGpu(*o);
+      if (!o->cluster.empty()) j[key]["cluster"] = o->cluster;
+    }
+    j["ratio_b_over_a"]["tokens_per_s_per_gpu"] = PerGpu(b) / PerGpu(a);
+  }
+  return j;
 }
 
 }  // namespace lmp::report

@@ -6,7 +6,10 @@
 
 #include "analysis/plan.h"
 #include "hardware/roofline.h"
+#include "hardware/cluster.h"
 #include "model/model.h"
+#include "parallel/sharding.h"
+#include "request/deployment.h"
 #include "util/error.h"
 #include "util/suggest.h"
 
@@ -35,7 +38,8 @@ int Bits(std::string_view key, std::string_view value, const std::string& option
 const std::vector<std::string>& SettingKeys() {
   static const std::vector<std::string> keys = {"model",  "hardware", "batch",        "prompt",  "gen",
                                                 "w-bits", "a-bits",   "kv-bits",      "w-group-size",
-                                                "compute", "profile", "sram-bytes", "runtime"};
+                                                "compute", "profile", "sram-bytes", "runtime", "tp",
+                                                "pp",      "ep",      "dp",         "microbatches"};
   return keys;
 }
 
@@ -78,6 +82,18 @@ void ApplySettings(std::string_view text, const std::string& option, RequestSpec
       spec->profile_given = true;
     } else if (key == "runtime") {
       spec->runtime = value;
+    } else if (key == "tp" || key == "pp" || key == "ep" || key == "dp" || key == "microbatches") {
+      const int64_t v = Integer(key, value, option);
+      if (v < 1 || v > parallel::kMaxGpus) {
+        throw Error("", option, key + " must be a positive integer of at most " + std::to_string(parallel::kMaxGpus) +
+                                    ", got " + std::to_string(v));
+      }
+      int64_t* field = key == "tp" ? &spec->layout.tp
+                       : key == "pp" ? &spec->layout.pp
+                       : key == "ep" ? &spec->layout.ep
+                       : key == "dp" ? &spec->layout.dp
+                                     : &spec->microbatches;
+      *field = v;
     } else if (key == "sram-bytes") {
       s.sram_bytes = Integer(key, value, option);
       if (s.sram_bytes < 1) {
@@ -104,17 +120,49 @@ RequestOutcome EvaluateRequest(const RequestSpec& spec, const db::ModuleDb& db, 
     const hardware::Runtime& runtime = runtimes.GetOrDefault(spec.runtime, "--runtime");
     analysis::Scenario scenario = spec.scenario;
     if (!spec.profile_given && !runtime.execution_profile.empty()) scenario.profile = runtime.execution_profile;
-    const analysis::Plan plan = analysis::BuildPlan(model::LoadModel(spec.model), db, scenario.profile);
+    const model::Model m = model::LoadModel(spec.model);
     RequestOutcome o;
-    o.model_id = plan.model_id;
     o.device = device.name;
     o.scenario = hardware::OnDevice(scenario, device);
-    o.result = Generate(plan, o.scenario, spec.gen_len, device, runtimes.Resolve(runtime, device));
-    o.footprint = analysis::MemoryFootprint(plan, o.scenario,
-                                            analysis::RequestContextLen(o.scenario.prompt_len, spec.gen_len));
+    o.layout = spec.layout;
+    const int64_t context = analysis::RequestContextLen(o.scenario.prompt_len, spec.gen_len);
+    if (spec.layout.Trivial()) {
+      const analysis::Plan plan = analysis::BuildPlan(m, db, scenario.profile);
+      o.model_id = plan.model_id;
+      o.result = Generate(plan, o.scenario, spec.gen_len, device, runtimes.Resolve(runtime, device));
+      o.footprint = analysis::MemoryFootprint(plan, o.scenario, context);
+    } else {
+      parallel::ValidateLayout(spec.layout);
+      static const hardware::ClusterCatalog clusters = hardware::ClusterCatalog::Embedded();
+      const hardware::Cluster* cluster = hardware::ClusterForDevice(clusters, device);
+      if (cluster == nullptr) {
+        throw Error("", "--hardware", "no cluster of the catalog has " + device.name +
+                                          " GPUs, so a layout over many cannot be timed (docs/parallelism.md)");
+      }
+      Deployment d;
+      d.layout = spec.layout;
+      d.batch = o.scenario.batch_size;
+      d.microbatches = spec.microbatches;
+      d.cluster = cluster->name;
+      d.nodes = NodesFor(*cluster, d.layout, 0);
+      const std::vector<analysis::Plan> stages =
+          BuildStagePlans(m, db, scenario.profile, parallel::ShardingRules::Embedded(), spec.layout);
+      hardware::Timing t = runtimes.Resolve(runtime, device);
+      SetCommTiers(*cluster, d.layout, &t);
+      o.model_id = stages.front().model_id;
+      o.cluster = cluster->name;
+      o.result = GenerateDeployed(stages, o.scenario, spec.gen_len, device, t, d);
+      o.footprint = DeviceFootprint(stages, o.scenario, d, context);
+    }
     o.fit = hardware::CheckFit(o.footprint.total_bytes, device.dram_bytes);
     return o;
   } catch (const Error& e) {
+    // A layout the model cannot take names its degree in the message; the
+    // side's label says where it was given.
+    const std::string& w = e.where();
+    if (e.file().empty() && (w == "tp" || w == "pp" || w == "ep" || w == "dp" || w == "parallel" || w == "nodes")) {
+      throw Error("", "", label + e.message());
+    }
     throw e.WithMessagePrefix(label);
   }
 }

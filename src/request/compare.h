@@ -12,6 +12,7 @@
 #include "hardware/fit.h"
 #include "hardware/hardware.h"
 #include "hardware/runtime.h"
+#include "parallel/layout.h"
 #include "request/generate.h"
 
 namespace lmp::request {
@@ -25,11 +26,15 @@ struct RequestSpec {
   bool profile_given = false;    // else the runtime's execution profile
   analysis::Scenario scenario;
   int64_t gen_len = 256;
+  // Over many GPUs (docs/parallelism.md): on the catalog's first cluster of
+  // the device; figures are per GPU, tokens/s the deployment's.
+  parallel::Layout layout;
+  int64_t microbatches = 1;
 };
 
 // The keys --a and --b take, named as the command-line options: model,
 // hardware, batch, prompt, gen, w-bits, a-bits, kv-bits, w-group-size,
-// compute, profile, sram-bytes, runtime.
+// compute, profile, sram-bytes, runtime, tp, pp, ep, dp, microbatches.
 const std::vector<std::string>& SettingKeys();
 
 // Applies "key=value,key=value" to `spec`. Throws lmp::Error naming
@@ -45,8 +50,10 @@ struct RequestOutcome {
   std::string device;
   analysis::Scenario scenario;  // as run: OnDevice's SRAM filled in
   GenerateResult result;
-  analysis::Footprint footprint;
+  analysis::Footprint footprint;  // per GPU (the fullest stage) under a layout
   hardware::FitStatus fit;
+  parallel::Layout layout;
+  std::string cluster;  // under a layout
 };
 
 // Throws lmp::Error for a bad scenario, model or device; a model or device

@@ -34,7 +34,7 @@ TEST(CompareTest, Settings) {
   EXPECT_EQ(spec.scenario.sram_bytes, 1024);
   EXPECT_EQ(ErrorOf("w-bit=4"),
             "--a: unknown key 'w-bit' (did you mean 'w-bits'?); keys: model, hardware, batch, prompt, gen, w-bits, "
-            "a-bits, kv-bits, w-group-size, compute, profile, sram-bytes, runtime");
+            "a-bits, kv-bits, w-group-size, compute, profile, sram-bytes, runtime, tp, pp, ep, dp, microbatches");
   EXPECT_EQ(ErrorOf("batch=many"), "--a: batch=many: 'many' is not an integer");
   EXPECT_EQ(ErrorOf("hardware"), "--a: expected KEY=VALUE, got 'hardware' (e.g. hardware=h100, w-bits=4)");
   EXPECT_EQ(ErrorOf("w-bits=4,"), "--a: expected KEY=VALUE, got '' (e.g. hardware=h100, w-bits=4)");
