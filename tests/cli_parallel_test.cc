@@ -68,6 +68,18 @@ TEST(CliParallelTest, GenerateReportsPerGpuThroughput) {
   EXPECT_TRUE(j["memory"]["fits"].get<bool>());
   EXPECT_DOUBLE_EQ(j["tokens_per_s_per_gpu"].get<double>(), j["tokens_per_s"].get<double>() / 16);
   EXPECT_DOUBLE_EQ(j["tokens_per_s"].get<double>(), 8 * 64 / j["e2e_s"].get<double>());
+  // Every format draws a layout: CSV gains its columns, markdown and HTML the deployment.
+  const Result csv = Lmp("generate meta-llama/Llama-2-7b-hf --hardware h100 --tp 2 --gen 16 --format csv");
+  ASSERT_EQ(csv.exit_code, 0) << csv.err;
+  const std::string header = csv.out.substr(0, csv.out.find('\n'));
+  EXPECT_EQ(header.substr(header.size() - 31), "layout,gpus,tokens_per_s_per_gpu");
+  EXPECT_NE(csv.out.find(",tp=2,2,"), std::string::npos);
+  const Result md = Lmp("generate meta-llama/Llama-2-7b-hf --hardware h100 --tp 2 --gen 16 --format markdown");
+  ASSERT_EQ(md.exit_code, 0) << md.err;
+  EXPECT_EQ(md.out.rfind("- deployment tp=2 on 2 GPUs", 0), 0u);
+  const Result html = Lmp("generate meta-llama/Llama-2-7b-hf --hardware h100 --tp 2 --pp 2 --gen 16 --format html");
+  ASSERT_EQ(html.exit_code, 0) << html.err;
+  EXPECT_NE(html.out.find("all_reduce"), std::string::npos);
 }
 
 TEST(CliParallelTest, BadLayoutsAreOneLineNamingTheFlag) {

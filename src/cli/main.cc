@@ -529,8 +529,25 @@ int RunGenerateDeployed(Options& o, const RequestSetup& setup) {
     Emit(o, lmp::report::DeploymentText(d, plan) + "\n" +
                 lmp::report::GenerateText(plan, params, o.scenario, device, r, mem) +
                 fmt::format("  tokens/s per GPU       {:>12.2f}\n", r.tokens_per_s / static_cast<double>(d.layout.Gpus())));
+  } else if (o.format == "markdown") {
+    Emit(o, "- " + lmp::report::DeploymentText(d, plan) + "\n\n" +
+                lmp::report::GenerateMarkdown(plan, params, o.scenario, device, r, mem));
+  } else if (o.format == "csv") {
+    // The request's row with the layout's columns after it.
+    const std::string csv = lmp::report::GenerateCsv(plan, params, o.scenario, device, r, mem);
+    const size_t eol = csv.find('\n');
+    Emit(o, csv.substr(0, eol) + ",layout,gpus,tokens_per_s_per_gpu\n" +
+                csv.substr(eol + 1, csv.size() - eol - 2) +
+                fmt::format(",{},{},{:.9g}\n", lmp::parallel::LayoutText(d.layout), d.layout.Gpus(),
+                            r.tokens_per_s / static_cast<double>(d.layout.Gpus())));
   } else {
-    throw Error("", "--format", o.format + " is not drawn for a layout of many GPUs yet; use table or json");
+    // The page's tables: the fullest stage's prefill and last decode step, one GPU's.
+    lmp::analysis::Scenario steps = lmp::request::StageScenario(o.scenario, d);
+    steps.decode_kv_len = r.decode_steps > 0 ? r.last_kv_len : 0;
+    if (r.decode_steps == 0) steps.stages = {lmp::analysis::Stage::kPrefill};
+    const lmp::analysis::Analysis a = lmp::analysis::Analyze(plan, steps);
+    const lmp::hardware::RooflineAnalysis roof = lmp::hardware::RooflineAll(plan, a, device, setup.timing);
+    Emit(o, lmp::report::RenderHtml(lmp::report::HtmlFromGenerate(plan, a, roof, r, mem, o.gen_len)));
   }
   return 0;
 }
