@@ -72,7 +72,7 @@ TEST(CliParallelTest, GenerateReportsPerGpuThroughput) {
   const Result csv = Lmp("generate meta-llama/Llama-2-7b-hf --hardware h100 --tp 2 --gen 16 --format csv");
   ASSERT_EQ(csv.exit_code, 0) << csv.err;
   const std::string header = csv.out.substr(0, csv.out.find('\n'));
-  EXPECT_EQ(header.substr(header.size() - 31), "layout,gpus,tokens_per_s_per_gpu");
+  EXPECT_EQ(header.substr(header.size() - 32), "layout,gpus,tokens_per_s_per_gpu");
   EXPECT_NE(csv.out.find(",tp=2,2,"), std::string::npos);
   const Result md = Lmp("generate meta-llama/Llama-2-7b-hf --hardware h100 --tp 2 --gen 16 --format markdown");
   ASSERT_EQ(md.exit_code, 0) << md.err;
