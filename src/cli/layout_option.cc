@@ -80,18 +80,22 @@ LayoutSetup SetupLayout(const LayoutOptions& o, const hardware::Device* device) 
                                           std::to_string(o.microbatches));
   }
   if (o.nodes < 0) throw Error("", "--nodes", "must be a positive integer, got " + std::to_string(o.nodes));
-  s.rules = parallel::ShardingRules::Embedded();
-  for (const std::string& f : o.sharding_files) s.rules.AddFile(f);
   s.deployment.layout = s.layout;
   s.deployment.microbatches = o.microbatches;
   const bool many = !s.layout.Trivial();
   if (!many) {
-    if (!o.cluster.empty() || o.nodes > 0 || !o.cluster_files.empty()) {
-      throw Error("", o.cluster.empty() ? (o.nodes > 0 ? "--nodes" : "--cluster-file") : "--cluster",
+    if (!o.cluster.empty() || o.nodes > 0 || !o.cluster_files.empty() || !o.sharding_files.empty()) {
+      throw Error("",
+                  !o.cluster.empty() ? "--cluster"
+                  : o.nodes > 0      ? "--nodes"
+                  : !o.cluster_files.empty() ? "--cluster-file"
+                                             : "--sharding-file",
                   "applies to a layout of more than one GPU; add --tp, --pp, --ep or --dp");
     }
-    return s;
+    return s;  // one GPU: no rules to load
   }
+  s.rules = parallel::ShardingRules::Embedded();
+  for (const std::string& f : o.sharding_files) s.rules.AddFile(f);
   if (device == nullptr) {
     if (!o.cluster.empty() || o.nodes > 0) {
       throw Error("", o.cluster.empty() ? "--nodes" : "--cluster", "needs --hardware NAME to time the layout");

@@ -44,8 +44,9 @@ struct LayoutSetup {
 };
 
 // Checks the options and resolves the cluster: --cluster, else the first
-// catalog cluster of `device` (null: no device, so no cluster). Errors name
-// the flag.
+// catalog cluster of `device` (null: no device, so no cluster). The rules
+// and clusters are loaded only for a layout of more than one GPU, so a
+// one-GPU command pays nothing for them. Errors name the flag.
 LayoutSetup SetupLayout(const LayoutOptions& o, const hardware::Device* device);
 
 // Runs `f`, turning the library's errors at places "tp", "pp", "ep", "dp",
