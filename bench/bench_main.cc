@@ -55,20 +55,25 @@ BENCHMARK(BM_BuildPlan)->Unit(benchmark::kMicrosecond);
 
 // One full analysis after load: prefill and decode of Llama-2-7b, every
 // operation's six figures and the stage totals.
-void BM_AnalyzeLlama2_7bBothStages(benchmark::State& state) {
-  const analysis::Plan plan = analysis::BuildPlan(model::LoadModel("meta-llama/Llama-2-7b-hf"), Db(), "fused");
+// Prefill and decode of `plan` per iteration, the batch varied so that
+// nothing is hoisted.
+void RunBothStages(benchmark::State& state, const analysis::Plan& plan) {
   analysis::Evaluator ev(plan);
   analysis::Scenario s;
   analysis::StageResult prefill, decode;
   int64_t batch = 1;
   for (auto _ : state) {
     s.batch_size = batch;
-    batch = batch % 64 + 1;  // vary the input so nothing is hoisted
+    batch = batch % 64 + 1;
     ev.Run(s, analysis::Stage::kPrefill, &prefill);
     ev.Run(s, analysis::Stage::kDecode, &decode);
     benchmark::DoNotOptimize(prefill.totals);
     benchmark::DoNotOptimize(decode.totals);
   }
+}
+
+void BM_AnalyzeLlama2_7bBothStages(benchmark::State& state) {
+  RunBothStages(state, analysis::BuildPlan(model::LoadModel("meta-llama/Llama-2-7b-hf"), Db(), "fused"));
 }
 BENCHMARK(BM_AnalyzeLlama2_7bBothStages)->Unit(benchmark::kMicrosecond);
 
@@ -189,21 +194,7 @@ void BM_BuildPlanLayout(benchmark::State& state) {
 }
 BENCHMARK(BM_BuildPlanLayout)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
 
-void BM_AnalyzeLayout(benchmark::State& state) {
-  const analysis::Plan plan = Llama70Plan(state.range(0) != 0);
-  analysis::Evaluator ev(plan);
-  analysis::Scenario s;
-  analysis::StageResult prefill, decode;
-  int64_t batch = 1;
-  for (auto _ : state) {
-    s.batch_size = batch;
-    batch = batch % 64 + 1;
-    ev.Run(s, analysis::Stage::kPrefill, &prefill);
-    ev.Run(s, analysis::Stage::kDecode, &decode);
-    benchmark::DoNotOptimize(prefill.totals);
-    benchmark::DoNotOptimize(decode.totals);
-  }
-}
+void BM_AnalyzeLayout(benchmark::State& state) { RunBothStages(state, Llama70Plan(state.range(0) != 0)); }
 BENCHMARK(BM_AnalyzeLayout)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
 
 // lmp plan's search for Llama-3.1-405B on up to 64 H100s: 210 layouts, every
