@@ -2,6 +2,7 @@
 // changes nothing, layouts show per-GPU figures with their communication,
 // and every bad layout is one line naming the flag, exit 2.
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -162,6 +163,46 @@ TEST(CliParallelTest, CompareLayouts) {
   const Result zero = Lmp("compare meta-llama/Llama-2-70b-hf --hardware h100 --a tp=0 --b tp=8");
   EXPECT_EQ(zero.exit_code, 2);
   EXPECT_EQ(zero.err, "lmp: error: --a: tp must be a positive integer of at most 1048576, got 0\n");
+}
+
+// lmp sweep crosses layouts (--tp/--pp/--ep/--dp lists): each row is what
+// lmp generate gives for that layout; a layout a model cannot take has a note
+// and no rows.
+TEST(CliParallelTest, SweepCrossesLayouts) {
+  const Result sw = Lmp("sweep --model meta-llama/Llama-2-13b-hf --hardware h100 --tp 1,2 --ep 1,2 --batch 4 --gen 32 "
+                        "--format jsonl");
+  ASSERT_EQ(sw.exit_code, 0) << sw.err;
+  EXPECT_EQ(sw.err,
+            "lmp: note: no rows for meta-llama/Llama-2-13b-hf under ep=2: meta-llama/Llama-2-13b-hf has no routed "
+            "experts to split; use ep=1 (dp replicates a dense model)\n"
+            "lmp: note: no rows for meta-llama/Llama-2-13b-hf under tp=2,ep=2: meta-llama/Llama-2-13b-hf has no "
+            "routed experts to split; use ep=1 (dp replicates a dense model)\n");
+  std::vector<nlohmann::json> rows;
+  size_t at = 0;
+  while (at < sw.out.size()) {
+    const size_t eol = sw.out.find('\n', at);
+    rows.push_back(nlohmann::json::parse(sw.out.substr(at, eol - at)));
+    at = eol + 1;
+  }
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[1]["layout"], "tp=2");
+  EXPECT_EQ(rows[1]["gpus"], 2);
+  const Result g = Lmp("generate meta-llama/Llama-2-13b-hf --hardware h100 --tp 2 --batch 4 --gen 32 --format json");
+  ASSERT_EQ(g.exit_code, 0) << g.err;
+  const nlohmann::json gj = nlohmann::json::parse(g.out);
+  EXPECT_DOUBLE_EQ(rows[1]["tpot_s"].get<double>(), gj["tpot_s"].get<double>());
+  EXPECT_DOUBLE_EQ(rows[1]["tokens_per_s_per_gpu"].get<double>(), gj["tokens_per_s_per_gpu"].get<double>());
+  EXPECT_EQ(rows[1]["footprint_bytes"].get<int64_t>(), gj["memory"]["total_bytes"].get<int64_t>());
+  const Result bad = Lmp("sweep --model meta-llama/Llama-2-13b-hf --hardware a100 --tp 2");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_EQ(bad.err, "lmp: error: --hardware: no cluster of the catalog has A100-40GB-SXM GPUs, so the layouts cannot "
+                     "be timed on it; leave it out\n");
+  const Result zero = Lmp("sweep --model meta-llama/Llama-2-13b-hf --hardware h100 --tp 0");
+  EXPECT_EQ(zero.exit_code, 2);
+  EXPECT_EQ(zero.err, "lmp: error: --tp: must be a positive integer, got 0\n");
+  const Result huge = Lmp("sweep --model meta-llama/Llama-2-13b-hf --hardware h100 --tp 2000000");
+  EXPECT_EQ(huge.exit_code, 2);
+  EXPECT_EQ(huge.err, "lmp: error: --tp: must be a positive integer of at most 1048576, got 2000000\n");
 }
 
 TEST(CliParallelTest, PlanSearchesLayoutsAndBatches) {

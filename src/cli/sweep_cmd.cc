@@ -1,11 +1,14 @@
 #include "cli/sweep_cmd.h"
 
 #include <cstdio>
+#include <optional>
 #include <thread>
+#include <tuple>
 
 #include <unistd.h>
 
 #include "cli/common.h"
+#include "cli/layout_option.h"
 #include "cli/progress.h"
 #include "sweep/range.h"
 #include "sweep/runner.h"
@@ -30,6 +33,14 @@ void SetupSweep(CLI::App& cmd, SweepOptions& o) {
   cmd.add_option("--w-bits", o.w_bits, "bits per weight" + lists)->capture_default_str();
   cmd.add_option("--a-bits", o.a_bits, "bits per activation" + lists)->capture_default_str();
   cmd.add_option("--kv-bits", o.kv_bits, "bits per KV-cache element" + lists)->capture_default_str();
+  for (auto [flag, field, what] : {std::tuple{"--tp", &o.tp, "tensor-parallel degrees"},
+                                   std::tuple{"--pp", &o.pp, "pipeline-parallel degrees"},
+                                   std::tuple{"--ep", &o.ep, "expert-parallel degrees"},
+                                   std::tuple{"--dp", &o.dp, "data-parallel degrees"}}) {
+    cmd.add_option(flag, *field, std::string(what) + lists + "; layouts are their product (docs/parallelism.md)")
+        ->capture_default_str()
+        ->group("Parallel layout");
+  }
   cmd.add_option("--profile", o.profiles,
                  "execution profiles, comma-separated: fused, flash (default: the runtime's, else fused)");
   cmd.add_option("--runtime", o.runtime,
@@ -66,6 +77,16 @@ int RunSweep(const SweepOptions& o) {
   axes.w_bits = sweep::ParseIntList(o.w_bits, "--w-bits");
   axes.a_bits = sweep::ParseIntList(o.a_bits, "--a-bits");
   axes.kv_bits = sweep::ParseIntList(o.kv_bits, "--kv-bits");
+  axes.layouts.clear();
+  const std::vector<int64_t> tps = sweep::ParseIntList(o.tp, "--tp"), pps = sweep::ParseIntList(o.pp, "--pp"),
+                             eps = sweep::ParseIntList(o.ep, "--ep"), dps = sweep::ParseIntList(o.dp, "--dp");
+  for (int64_t tp : tps) {
+    for (int64_t pp : pps) {
+      for (int64_t ep : eps) {
+        for (int64_t dp : dps) axes.layouts.push_back({tp, pp, ep, dp});
+      }
+    }
+  }
   axes.w_group_size = o.w_group_size;
   axes.compute = o.compute;
   sweep::RunOptions run;
@@ -77,7 +98,13 @@ int RunSweep(const SweepOptions& o) {
 
   const db::ModuleDb db = LoadDb(o.db_files);
   const hardware::Catalog catalog = LoadHardware(o.hardware_files);
-  const sweep::Sweep sw(axes, db, catalog, runtimes);
+  std::optional<sweep::Sweep> built;
+  WithLayoutFlags([&] { built.emplace(axes, db, catalog, runtimes); });
+  const sweep::Sweep& sw = *built;
+  for (const sweep::Sweep::Skipped& k : sw.skipped()) {
+    std::fprintf(stderr, "lmp: note: no rows for %s under %s: %s\n", k.model.c_str(),
+                 parallel::LayoutText(k.layout).c_str(), k.reason.c_str());
+  }
   Output out(o.output);
   ProgressBar bar("scenarios");
   const bool show_progress = ::isatty(STDERR_FILENO) && sw.scenarios() >= kProgressMinScenarios;

@@ -14,6 +14,7 @@ struct SweepOptions {
   std::string profiles;  // "": the runtime's execution profile, else fused
   std::string batches = "1", prompts = "2048", gens = "256";
   std::string w_bits = "16", a_bits = "16", kv_bits = "16";
+  std::string tp = "1", pp = "1", ep = "1", dp = "1";  // layouts: their Cartesian product
   int64_t w_group_size = 0;
   std::string compute = "auto";
   std::string format = "csv";

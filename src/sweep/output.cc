@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "parallel/layout.h"
 #include "report/table.h"
 #include "util/error.h"
 #include "util/json_file.h"
@@ -16,24 +17,22 @@ Format ParseFormat(std::string_view text) {
   throw Error("", "--format", "unknown format '" + std::string(text) + "'; use csv, jsonl or markdown");
 }
 
-std::string Header(Format format) {
-  constexpr const char* kColumns[] = {"model",  "device", "batch",  "prompt", "gen",    "w_bits",
-                                      "a_bits", "kv_bits", "profile", "runtime", "ttft_s", "tpot_s", "e2e_s",
-                                      "tokens_per_s", "request_flops", "request_bytes", "footprint_bytes", "fits"};
+std::string Header(Format format, bool layouts) {
+  std::vector<std::string> kColumns = {"model",  "device", "batch",  "prompt", "gen",    "w_bits",
+                                       "a_bits", "kv_bits", "profile", "runtime", "ttft_s", "tpot_s", "e2e_s",
+                                       "tokens_per_s", "request_flops", "request_bytes", "footprint_bytes", "fits"};
+  if (layouts) kColumns.insert(kColumns.end(), {"layout", "gpus", "tokens_per_s_per_gpu"});
   std::string out;
   if (format == Format::kCsv) {
-    for (const char* c : kColumns) out += (out.empty() ? "" : ",") + std::string(c);
+    for (const std::string& c : kColumns) out += (out.empty() ? "" : ",") + c;
     return out + "\n";
   }
   if (format == Format::kMarkdown) {
     std::string rule = "|";
     out = "|";
-    for (const char* c : kColumns) {
-      out += " " + std::string(c) + " |";
-      rule += std::string(c) == "model" || std::string(c) == "device" || std::string(c) == "profile" ||
-                      std::string(c) == "runtime"
-                  ? "---|"
-                  : "---:|";
+    for (const std::string& c : kColumns) {
+      out += " " + c + " |";
+      rule += c == "model" || c == "device" || c == "profile" || c == "runtime" || c == "layout" ? "---|" : "---:|";
     }
     return out + "\n" + rule + "\n";
   }
@@ -52,9 +51,34 @@ RowWriter::RowWriter(const Sweep& sweep, Format format) : format_(format) {
   for (uint32_t i = 0; i < sweep.num_devices(); ++i) devices_.push_back(name(sweep.device_name(i)));
   for (uint32_t i = 0; i < sweep.num_profiles(); ++i) profiles_.push_back(name(sweep.profile_name(i)));
   runtime_ = name(sweep.runtime_name());
+  has_layouts_ = sweep.has_layouts();
+  if (has_layouts_) {
+    for (uint32_t i = 0; i < sweep.num_layouts(); ++i) {
+      layouts_.push_back(name(parallel::LayoutText(sweep.layout(i))));
+      gpus_.push_back(sweep.layout(i).Gpus());
+    }
+  }
 }
 
 void RowWriter::Append(const Row& r, std::string* out) const {
+  AppendBase(r, out);
+  if (!has_layouts_) return;
+  // The layout's columns go before the row's end: "\n", " |\n" or "}\n".
+  const double per_gpu = r.tokens_per_s / static_cast<double>(gpus_[r.layout]);
+  const size_t cut = out->size() - (format_ == Format::kCsv ? 1 : 2);
+  std::string extra;
+  if (format_ == Format::kCsv) {
+    extra = fmt::format(",{},{},{}", layouts_[r.layout], gpus_[r.layout], per_gpu);
+  } else if (format_ == Format::kMarkdown) {
+    extra = fmt::format(" | {} | {} | {}", layouts_[r.layout], gpus_[r.layout], per_gpu);
+  } else {
+    extra = fmt::format(",\"layout\":{},\"gpus\":{},\"tokens_per_s_per_gpu\":{}", layouts_[r.layout], gpus_[r.layout],
+                        per_gpu);
+  }
+  out->insert(cut, extra);
+}
+
+void RowWriter::AppendBase(const Row& r, std::string* out) const {
   auto it = std::back_inserter(*out);
   const char* fits = r.fits ? "true" : "false";
   if (format_ == Format::kCsv) {

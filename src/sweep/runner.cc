@@ -27,7 +27,7 @@ struct Chunk {
 void RunSweep(const Sweep& sweep, const RunOptions& options, const std::function<void(std::string_view)>& write,
               const std::function<void(int64_t, int64_t)>& progress) {
   const RowWriter writer(sweep, options.format);
-  write(Header(options.format));
+  write(Header(options.format, sweep.has_layouts()));
   const int64_t points = sweep.points();
   const int64_t devices = static_cast<int64_t>(sweep.devices_per_point());
   const int64_t points_per_chunk = std::max<int64_t>(1, kRowsPerChunk / devices);

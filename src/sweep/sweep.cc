@@ -7,8 +7,11 @@
 
 #include "analysis/footprint.h"
 #include "analysis/scenario.h"
+#include "hardware/cluster.h"
 #include "hardware/fit.h"
 #include "hardware/roofline.h"
+#include "parallel/sharding.h"
+#include "request/deployment.h"
 #include "request/generate.h"
 #include "util/error.h"
 #include "util/suggest.h"
@@ -20,6 +23,11 @@ struct Sweep::Compiled {
   // Whether any formula reads sram_bytes. When none does (the fused
   // profile), devices with different SRAM share one set of figures.
   bool reads_sram = false;
+};
+
+// A model split over a layout: one plan per pipeline stage.
+struct Sweep::Deployed {
+  std::vector<analysis::Plan> stages;
 };
 
 // The figures of one point at one SRAM size, shared by the devices that
@@ -78,9 +86,11 @@ Sweep::Sweep(const Axes& axes, const db::ModuleDb& db, const hardware::Catalog& 
     }
   }
   long double product = 1;
-  for (size_t n : {axes_.models.size(), axes_.profiles.size(), axes_.w_bits.size(), axes_.a_bits.size(),
-                   axes_.kv_bits.size(), axes_.batches.size(), axes_.prompts.size(), axes_.gens.size(),
-                   devices_.size()}) {
+  if (axes_.layouts.empty()) axes_.layouts = {parallel::Layout{}};
+  for (const parallel::Layout& l : axes_.layouts) parallel::ValidateLayout(l);
+  for (size_t n : {axes_.models.size(), axes_.profiles.size(), axes_.layouts.size(), axes_.w_bits.size(),
+                   axes_.a_bits.size(), axes_.kv_bits.size(), axes_.batches.size(), axes_.prompts.size(),
+                   axes_.gens.size(), devices_.size()}) {
     product *= static_cast<long double>(n);
   }
   if (product > static_cast<long double>(kMaxScenarios)) {
@@ -100,6 +110,7 @@ Sweep::Sweep(const Axes& axes, const db::ModuleDb& db, const hardware::Catalog& 
     }
     model_names_.push_back(plans_.back()->plan.model_id);
   }
+  BuildLayouts(db);
   // Looking every peak up now fails a device that lacks a precision before
   // any row is written.
   analysis::Scenario s;
@@ -120,6 +131,52 @@ Sweep::Sweep(const Axes& axes, const db::ModuleDb& db, const hardware::Catalog& 
 }
 
 Sweep::~Sweep() = default;
+
+bool Sweep::has_layouts() const {
+  return std::any_of(axes_.layouts.begin(), axes_.layouts.end(), [](const parallel::Layout& l) { return !l.Trivial(); });
+}
+
+void Sweep::BuildLayouts(const db::ModuleDb& db) {
+  if (!has_layouts()) return;
+  static const hardware::ClusterCatalog clusters = hardware::ClusterCatalog::Embedded();
+  const parallel::ShardingRules rules = parallel::ShardingRules::Embedded();
+  for (size_t m = 0; m < models_.size(); ++m) {
+    for (size_t p = 0; p < axes_.profiles.size(); ++p) {
+      for (const parallel::Layout& l : axes_.layouts) {
+        if (l.Trivial()) {
+          deployed_.push_back(nullptr);
+          continue;
+        }
+        try {
+          auto d = std::make_unique<Deployed>();
+          d->stages = request::BuildStagePlans(models_[m], db, axes_.profiles[p], rules, l);
+          deployed_.push_back(std::move(d));
+        } catch (const Error& e) {
+          if (!e.file().empty() || (e.where() != "tp" && e.where() != "ep" && e.where() != "pp")) throw;
+          deployed_.push_back(nullptr);
+          const bool known = std::any_of(skipped_.begin(), skipped_.end(), [&](const Skipped& k) {
+            return k.model == model_names_[m] && k.layout == l;
+          });
+          if (!known) skipped_.push_back({model_names_[m], l, e.message()});
+        }
+      }
+    }
+  }
+  for (const parallel::Layout& l : axes_.layouts) {
+    for (size_t d = 0; d < devices_.size(); ++d) {
+      hardware::Timing t = timings_[d];
+      if (!l.Trivial()) {
+        const hardware::Cluster* c = hardware::ClusterForDevice(clusters, *devices_[d]);
+        if (c == nullptr) {
+          throw Error("", "--hardware", "no cluster of the catalog has " + devices_[d]->name +
+                                            " GPUs, so the layouts cannot be timed on it; leave it out");
+        }
+        request::SetCommTiers(*c, l, &t);
+      }
+      layout_timings_.push_back(std::move(t));
+    }
+  }
+}
 
 const Sweep::Compiled& Sweep::PlanOf(uint32_t model, uint32_t profile) const {
   return *plans_[model * axes_.profiles.size() + profile];
@@ -153,6 +210,7 @@ void Sweep::EvaluatePoint(int64_t point, Worker& worker, std::vector<Row>* out) 
   const size_t kv_i = digit(axes_.kv_bits.size());
   const size_t a_i = digit(axes_.a_bits.size());
   const size_t w_i = digit(axes_.w_bits.size());
+  const uint32_t layout = static_cast<uint32_t>(digit(axes_.layouts.size()));
   const uint32_t profile = static_cast<uint32_t>(digit(axes_.profiles.size()));
   const uint32_t model = static_cast<uint32_t>(rest);
 
@@ -166,6 +224,11 @@ void Sweep::EvaluatePoint(int64_t point, Worker& worker, std::vector<Row>* out) 
   s.compute = axes_.compute;
   s.profile = axes_.profiles[profile];
   const int64_t gen_len = axes_.gens[gen_i];
+  if (!axes_.layouts[layout].Trivial()) {
+    const Deployed* dep = deployed_[(model * axes_.profiles.size() + profile) * axes_.layouts.size() + layout].get();
+    if (dep != nullptr) EvaluateDeployed(*dep, model, profile, layout, s, gen_len, out);
+    return;
+  }
   const Compiled& c = PlanOf(model, profile);
   analysis::Evaluator& ev = *worker.evaluators[model * axes_.profiles.size() + profile];
 
@@ -193,6 +256,7 @@ void Sweep::EvaluatePoint(int64_t point, Worker& worker, std::vector<Row>* out) 
       row.model = model;
       row.device = device;
       row.profile = profile;
+      row.layout = layout;
       row.w_bits = s.w_bits;
       row.a_bits = s.a_bits;
       row.kv_bits = s.kv_bits;
@@ -214,6 +278,50 @@ void Sweep::EvaluatePoint(int64_t point, Worker& worker, std::vector<Row>* out) 
                                           model_names_[model], devices_[std::min<size_t>(device, devices_.size() - 1)]->name,
                                           s.profile, s.w_bits, s.a_bits, s.kv_bits, s.batch_size, s.prompt_len,
                                           gen_len));
+  }
+}
+
+// Slower than the one-GPU path (each device times every stage afresh), as
+// befits the few layouts a sweep crosses.
+void Sweep::EvaluateDeployed(const Deployed& dep, uint32_t model, uint32_t profile, uint32_t layout,
+                             const analysis::Scenario& s, int64_t gen_len, std::vector<Row>* out) const {
+  const parallel::Layout& l = axes_.layouts[layout];
+  uint32_t device = 0;
+  try {
+    const int64_t context_len = analysis::RequestContextLen(s.prompt_len, gen_len);
+    for (; device < devices_.size(); ++device) {
+      const hardware::Device& d = *devices_[device];
+      const analysis::Scenario sd = hardware::OnDevice(s, d);
+      request::Deployment dd;
+      dd.layout = l;
+      dd.batch = s.batch_size;
+      const request::GenerateResult r = request::GenerateDeployed(
+          dep.stages, sd, gen_len, d, layout_timings_[layout * devices_.size() + device], dd);
+      const int64_t footprint = request::DeviceFootprint(dep.stages, sd, dd, context_len).total_bytes;
+      Row& row = out->emplace_back();
+      row.model = model;
+      row.device = device;
+      row.profile = profile;
+      row.layout = layout;
+      row.w_bits = s.w_bits;
+      row.a_bits = s.a_bits;
+      row.kv_bits = s.kv_bits;
+      row.batch_size = s.batch_size;
+      row.prompt_len = s.prompt_len;
+      row.gen_len = gen_len;
+      row.ttft_s = r.ttft_s;
+      row.tpot_s = r.tpot_s;
+      row.e2e_s = r.e2e_s;
+      row.tokens_per_s = r.tokens_per_s;
+      row.request_flops = r.request_flops;
+      row.request_bytes = r.request_bytes;
+      row.footprint_bytes = footprint;
+      row.fits = hardware::CheckFit(footprint, d.dram_bytes).fits;
+    }
+  } catch (const Error& e) {
+    throw e.WithMessagePrefix(fmt::format("scenario model={} hardware={} layout={} batch={} prompt={} gen={}: ",
+                                          model_names_[model], devices_[std::min<size_t>(device, devices_.size() - 1)]->name,
+                                          parallel::LayoutText(l), s.batch_size, s.prompt_len, gen_len));
   }
 }
 

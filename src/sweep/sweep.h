@@ -12,6 +12,7 @@
 #include "hardware/hardware.h"
 #include "hardware/runtime.h"
 #include "model/model.h"
+#include "parallel/layout.h"
 
 namespace lmp::sweep {
 
@@ -33,6 +34,10 @@ struct Axes {
   int64_t w_group_size = 0;
   std::string compute = "auto";
   std::string runtime = "ideal";  // every scenario is timed under it
+  // Parallel layouts (docs/parallelism.md), each on the catalog's first
+  // cluster of the device; the default is one GPU. A layout a model cannot
+  // take gives no rows for that model (Sweep::skipped lists why).
+  std::vector<parallel::Layout> layouts = {parallel::Layout{}};
 };
 
 // One scenario: a whole request (prefill of `prompt_len` tokens, then
@@ -42,6 +47,7 @@ struct Row {
   uint32_t model = 0;
   uint32_t device = 0;
   uint32_t profile = 0;
+  uint32_t layout = 0;  // index into Axes::layouts
   int w_bits = 16, a_bits = 16, kv_bits = 16;
   int64_t batch_size = 0, prompt_len = 0, gen_len = 0;
   double ttft_s = 0, tpot_s = 0, e2e_s = 0, tokens_per_s = 0;
@@ -54,8 +60,9 @@ struct Row {
 // profile), devices resolved, every value validated and every device's peak
 // for every bit combination looked up, so that a bad option fails before the
 // first row. Scenarios are numbered in a fixed order, nested from the
-// outermost: model, profile, w_bits, a_bits, kv_bits, batch, prompt, gen,
-// device. A "point" is a scenario less its device: the device-independent
+// outermost: model, profile, layout, w_bits, a_bits, kv_bits, batch, prompt,
+// gen, device. Under a layout of several GPUs the figures are one GPU's
+// (the fullest pipeline stage's memory) and tokens_per_s the deployment's. A "point" is a scenario less its device: the device-independent
 // figures (FLOPs, bytes, the footprint) are computed once per point.
 class Sweep {
  public:
@@ -75,9 +82,20 @@ class Sweep {
   const std::string& device_name(uint32_t i) const { return devices_[i]->name; }
   const std::string& profile_name(uint32_t i) const { return axes_.profiles[i]; }
   const std::string& runtime_name() const { return axes_.runtime; }
+  const parallel::Layout& layout(uint32_t i) const { return axes_.layouts[i]; }
+  // Whether any layout uses more than one GPU (the output adds its columns).
+  bool has_layouts() const;
+  // (model, layout) pairs without rows: the model cannot take the layout.
+  struct Skipped {
+    std::string model;
+    parallel::Layout layout;
+    std::string reason;
+  };
+  const std::vector<Skipped>& skipped() const { return skipped_; }
   size_t num_models() const { return models_.size(); }
   size_t num_devices() const { return devices_.size(); }
   size_t num_profiles() const { return axes_.profiles.size(); }
+  size_t num_layouts() const { return axes_.layouts.size(); }
 
   // Per-thread scratch: an Evaluator per plan and reusable buffers.
   class Worker;
@@ -91,7 +109,11 @@ class Sweep {
 
  private:
   struct Compiled;
+  struct Deployed;
   const Compiled& PlanOf(uint32_t model, uint32_t profile) const;
+  void BuildLayouts(const db::ModuleDb& db);
+  void EvaluateDeployed(const Deployed& dep, uint32_t model, uint32_t profile, uint32_t layout,
+                        const analysis::Scenario& s, int64_t gen_len, std::vector<Row>* out) const;
   const std::vector<double>& PeaksOf(uint32_t model, uint32_t profile, size_t w, size_t a, uint32_t device) const;
 
   Axes axes_;
@@ -103,6 +125,11 @@ class Sweep {
   // [model][profile][w_bits][a_bits][device] -> per-operation peaks.
   std::vector<std::vector<double>> peaks_;
   int64_t points_ = 0;
+  // [model][profile][layout], null for one GPU or a layout the model cannot take.
+  std::vector<std::unique_ptr<Deployed>> deployed_;
+  std::vector<hardware::Timing> layout_timings_;  // [layout][device], with the cluster's tiers
+  std::vector<std::string> clusters_;             // per device, under layouts
+  std::vector<Skipped> skipped_;
 };
 
 }  // namespace lmp::sweep
