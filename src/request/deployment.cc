@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "hardware/roofline.h"
 #include "parallel/collective.h"
 #include "util/error.h"
 
@@ -50,14 +51,27 @@ analysis::Scenario StageScenario(const analysis::Scenario& s, const Deployment& 
 
 GenerateResult GenerateDeployed(const std::vector<analysis::Plan>& stages, const analysis::Scenario& s,
                                 int64_t gen_len, const hardware::Device& device, const hardware::Timing& timing,
-                                const Deployment& d) {
+                                const Deployment& d, DeploymentScratch* scratch) {
+  if (scratch != nullptr && scratch->evaluators.size() != stages.size()) {
+    scratch->evaluators.clear();
+    for (const analysis::Plan& p : stages) scratch->evaluators.push_back(std::make_unique<analysis::Evaluator>(p));
+    scratch->figures.assign(stages.size(), RequestFigures{});
+    scratch->op_peaks.clear();
+    for (const analysis::Plan& p : stages) scratch->op_peaks.push_back(hardware::OpPeaks(p, device, s));
+  }
   const analysis::Scenario mb = StageScenario(s, d);
   const double m = static_cast<double>(d.microbatches);
   GenerateResult out;
   double max_ttft = 0, max_decode = 0, max_flops = 0, max_bytes = 0;
   double sum_ttft = 0, sum_decode = 0;
   for (size_t i = 0; i < stages.size(); ++i) {
-    const GenerateResult r = Generate(stages[i], mb, gen_len, device, timing);
+    GenerateResult r;
+    if (scratch != nullptr) {
+      PrepareRequest(stages[i], mb, gen_len, *scratch->evaluators[i], &scratch->figures[i]);
+      r = TimeRequest(stages[i], scratch->figures[i], mb, device, scratch->op_peaks[i], timing);
+    } else {
+      r = Generate(stages[i], mb, gen_len, device, timing);
+    }
     if (i == 0) out = r;
     sum_ttft += r.ttft_s;
     sum_decode += r.decode_s;

@@ -6,10 +6,12 @@
 // pipeline; memory per GPU. docs/parallelism.md states the model.
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "analysis/analyze.h"
 #include "analysis/footprint.h"
 #include "analysis/plan.h"
 #include "analysis/scenario.h"
@@ -77,9 +79,18 @@ analysis::Scenario StageScenario(const analysis::Scenario& s, const Deployment& 
 // busiest GPU's (the largest stage's, all microbatches). With one stage and
 // one microbatch this is Generate on that stage at the replica's batch,
 // with tokens_per_s for the deployment's batch.
+//
+// `scratch`, when given, keeps each stage's evaluator, buffers and operation
+// peaks between calls on the same stages, device and bit widths (lmp plan
+// times thousands of batches of one layout); the results are the same.
+struct DeploymentScratch {
+  std::vector<std::unique_ptr<analysis::Evaluator>> evaluators;
+  std::vector<RequestFigures> figures;
+  std::vector<std::vector<double>> op_peaks;
+};
 GenerateResult GenerateDeployed(const std::vector<analysis::Plan>& stages, const analysis::Scenario& s,
                                 int64_t gen_len, const hardware::Device& device, const hardware::Timing& timing,
-                                const Deployment& d);
+                                const Deployment& d, DeploymentScratch* scratch = nullptr);
 
 // The memory one GPU needs: the largest footprint over the stages, at the
 // replica's batch (every microbatch's cache stays resident). `stage_out`,

@@ -153,11 +153,12 @@ PlanResult SearchPlans(const model::Model& model, const db::ModuleDb& db, const 
     }
     v.max_batch = lo * replicas;
     bool any = false;
+    DeploymentScratch scratch;  // one layout, one device, one set of bit widths
     for (int64_t k = 1; k <= lo; ++k) {
       d.batch = k * replicas;
       d.microbatches = std::min(l.pp, k);
       s.batch_size = d.batch;
-      const GenerateResult r = GenerateDeployed(stages, s, search.gen_len, device, t, d);
+      const GenerateResult r = GenerateDeployed(stages, s, search.gen_len, device, t, d, &scratch);
       PlanPoint p;
       p.layout = l;
       p.batch = d.batch;
