@@ -11,6 +11,7 @@
 #include "formula/ast.h"
 #include "formula/compiler.h"
 #include "util/json_file.h"
+#include "util/schema.h"
 
 namespace lmp::db {
 
@@ -77,11 +78,11 @@ struct Lookup {
 class ModuleDb {
  public:
   // The embedded default database, loaded and checked.
-  static ModuleDb Embedded();
+  static ModuleDb Embedded(SchemaCheck check = SchemaCheck::kTrustEmbedded);
 
   // Adds entries from JSON text; throws lmp::Error naming `file` and the
   // JSON pointer (and column, for formulas) of the first fault.
-  void AddText(std::string_view text, const std::string& file);
+  void AddText(std::string_view text, const std::string& file, SchemaCheck check = SchemaCheck::kCheck);
   void AddFile(const std::string& path);
 
   // Checks every formula: parameters declared, calls resolvable with the

@@ -152,3 +152,32 @@ TEST(ModuleDbTest, DuplicateNamesAreRejected) {
 
 }  // namespace
 }  // namespace lmp::db
+
+namespace lmp::db {
+namespace {
+
+// Embedded data is checked against its schema by the build (lmp_datacheck),
+// so the run-time load may trust it; a user's file is always checked. A
+// document the schema rejects (an unknown top-level key) but the loader can
+// read shows the difference.
+TEST(ModuleDbTest, SchemaCheckIsSkippedOnlyWhenTrusted) {
+  const std::string text =
+      R"({"schema": "lmp.module-db/1", "extra": 1, "modules": {"x_Id": {"full_class_name": "x.Id", )"
+      R"("parameters": [], "parameter_count": 0, "operations": []}}})";
+  ModuleDb checked;
+  try {
+    checked.AddText(text, "user.json");
+    FAIL() << "the schema check was skipped";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.file(), "user.json");
+    EXPECT_EQ(e.where(), "/");
+  }
+  ModuleDb trusted;
+  trusted.AddText(text, "<embedded>/x.json", SchemaCheck::kTrustEmbedded);
+  EXPECT_NE(trusted.Find("x.Id").module, nullptr);
+  // The embedded database is the same either way.
+  EXPECT_EQ(ModuleDb::Embedded().modules().size(), ModuleDb::Embedded(SchemaCheck::kCheck).modules().size());
+}
+
+}  // namespace
+}  // namespace lmp::db

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "util/json_file.h"
+#include "util/schema.h"
 
 namespace lmp::hardware {
 
@@ -49,10 +50,10 @@ std::string NormalizeName(std::string_view name);
 class Catalog {
  public:
   // The embedded catalog (data/hardware/*.json), loaded and validated.
-  static Catalog Embedded();
+  static Catalog Embedded(SchemaCheck check = SchemaCheck::kTrustEmbedded);
 
   // Throws lmp::Error naming `file` and the JSON pointer of the first fault.
-  void AddText(std::string_view text, const std::string& file);
+  void AddText(std::string_view text, const std::string& file, SchemaCheck check = SchemaCheck::kCheck);
   void AddFile(const std::string& path);
 
   // By name or alias, case-insensitively, '-' '_' ' ' alike. Throws

@@ -8,6 +8,7 @@
 
 #include "hardware/cluster.h"
 #include "hardware/hardware.h"
+#include "util/schema.h"
 
 namespace lmp::hardware {
 
@@ -81,10 +82,10 @@ struct Timing {
 // device entry replaces the fields it sets.
 class RuntimeCatalog {
  public:
-  static RuntimeCatalog Embedded();
+  static RuntimeCatalog Embedded(SchemaCheck check = SchemaCheck::kTrustEmbedded);
 
   // Throws lmp::Error naming `file` and the JSON pointer of the fault.
-  void AddText(std::string_view text, const std::string& file);
+  void AddText(std::string_view text, const std::string& file, SchemaCheck check = SchemaCheck::kCheck);
   void AddFile(const std::string& path);
 
   // By name or alias (case-insensitive, '-' '_' ' ' alike); an unknown name
