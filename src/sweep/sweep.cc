@@ -51,6 +51,32 @@ bool ReadsSlot(const analysis::Plan& plan, uint32_t slot) {
                      [&](const formula::Instr& in) { return in.code == formula::Opcode::kLoad && in.slot == slot; });
 }
 
+// One scenario's row: its indices, its settings, the request's figures and
+// how its footprint fits the device.
+Row MakeRow(uint32_t model, uint32_t device, uint32_t profile, uint32_t layout, const analysis::Scenario& s,
+            int64_t gen_len, const request::GenerateResult& r, int64_t footprint_bytes, int64_t dram_bytes) {
+  Row row;
+  row.model = model;
+  row.device = device;
+  row.profile = profile;
+  row.layout = layout;
+  row.w_bits = s.w_bits;
+  row.a_bits = s.a_bits;
+  row.kv_bits = s.kv_bits;
+  row.batch_size = s.batch_size;
+  row.prompt_len = s.prompt_len;
+  row.gen_len = gen_len;
+  row.ttft_s = r.ttft_s;
+  row.tpot_s = r.tpot_s;
+  row.e2e_s = r.e2e_s;
+  row.tokens_per_s = r.tokens_per_s;
+  row.request_flops = r.request_flops;
+  row.request_bytes = r.request_bytes;
+  row.footprint_bytes = footprint_bytes;
+  row.fits = hardware::CheckFit(footprint_bytes, dram_bytes).fits;
+  return row;
+}
+
 }  // namespace
 
 Sweep::Sweep(const Axes& axes, const db::ModuleDb& db, const hardware::Catalog& catalog,
@@ -252,25 +278,7 @@ void Sweep::EvaluatePoint(int64_t point, Worker& worker, std::vector<Row>* out) 
       const SramGroup& group = worker.groups[g];
       const request::GenerateResult r =
           request::TimeRequest(c.plan, group.figures, sd, d, PeaksOf(model, profile, w_i, a_i, device), timings_[device]);
-      Row& row = out->emplace_back();
-      row.model = model;
-      row.device = device;
-      row.profile = profile;
-      row.layout = layout;
-      row.w_bits = s.w_bits;
-      row.a_bits = s.a_bits;
-      row.kv_bits = s.kv_bits;
-      row.batch_size = s.batch_size;
-      row.prompt_len = s.prompt_len;
-      row.gen_len = gen_len;
-      row.ttft_s = r.ttft_s;
-      row.tpot_s = r.tpot_s;
-      row.e2e_s = r.e2e_s;
-      row.tokens_per_s = r.tokens_per_s;
-      row.request_flops = r.request_flops;
-      row.request_bytes = r.request_bytes;
-      row.footprint_bytes = group.footprint_bytes;
-      row.fits = hardware::CheckFit(group.footprint_bytes, d.dram_bytes).fits;
+      out->push_back(MakeRow(model, device, profile, layout, s, gen_len, r, group.footprint_bytes, d.dram_bytes));
     }
   } catch (const Error& e) {
     throw e.WithMessagePrefix(fmt::format("scenario model={} hardware={} profile={} w-bits={} a-bits={} kv-bits={} "
@@ -298,25 +306,7 @@ void Sweep::EvaluateDeployed(const Deployed& dep, uint32_t model, uint32_t profi
       const request::GenerateResult r = request::GenerateDeployed(
           dep.stages, sd, gen_len, d, layout_timings_[layout * devices_.size() + device], dd);
       const int64_t footprint = request::DeviceFootprint(dep.stages, sd, dd, context_len).total_bytes;
-      Row& row = out->emplace_back();
-      row.model = model;
-      row.device = device;
-      row.profile = profile;
-      row.layout = layout;
-      row.w_bits = s.w_bits;
-      row.a_bits = s.a_bits;
-      row.kv_bits = s.kv_bits;
-      row.batch_size = s.batch_size;
-      row.prompt_len = s.prompt_len;
-      row.gen_len = gen_len;
-      row.ttft_s = r.ttft_s;
-      row.tpot_s = r.tpot_s;
-      row.e2e_s = r.e2e_s;
-      row.tokens_per_s = r.tokens_per_s;
-      row.request_flops = r.request_flops;
-      row.request_bytes = r.request_bytes;
-      row.footprint_bytes = footprint;
-      row.fits = hardware::CheckFit(footprint, d.dram_bytes).fits;
+      out->push_back(MakeRow(model, device, profile, layout, s, gen_len, r, footprint, d.dram_bytes));
     }
   } catch (const Error& e) {
     throw e.WithMessagePrefix(fmt::format("scenario model={} hardware={} layout={} batch={} prompt={} gen={}: ",
