@@ -149,7 +149,9 @@ std::vector<SubLayer> ParseSubLayers(const std::string& list) {
 std::vector<std::string> CheckAgentAnswer(const Json& answer, const EntryCheckContext& ctx, CheckedEntry* out) {
   std::vector<std::string> errors;
   if (std::string why = Normalize(answer, out); !why.empty()) return {why};
-  const std::string given = out->entry.value("full_class_name", "");
+  const Json* full = out->entry.contains("full_class_name") ? &out->entry["full_class_name"] : nullptr;
+  if (full && !full->is_string()) return {"\"full_class_name\" of '" + out->key + "' must be a string"};
+  const std::string given = full ? full->get<std::string>() : "";
   if (!ClassMatches(ctx.class_name, given)) {
     return {"the entry is for '" + given + "', but the class asked for is '" + ctx.class_name +
             "'; set \"full_class_name\" to the class's full Python path"};
