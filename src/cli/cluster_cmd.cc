@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "api/request.h"
 #include "cli/common.h"
 #include "hardware/cluster.h"
 #include "report/report.h"
@@ -26,7 +27,7 @@ void SetupCluster(CLI::App& cmd, ClusterOptions& o) {
 int RunCluster(const ClusterOptions& o) {
   hardware::ClusterCatalog clusters = hardware::ClusterCatalog::Embedded();
   for (const std::string& f : o.cluster_files) clusters.AddFile(f);
-  const hardware::Catalog devices = LoadHardware(o.hardware_files);
+  const hardware::Catalog devices = api::LoadHardware(o.hardware_files);
   std::string text;
   if (o.list->parsed()) {
     text = fmt::format("{:<16} {:<16} {:>9} {:>7}  {:>14}  {:>14}\n", "name", "device", "GPUs/node", "domain",

@@ -8,26 +8,6 @@
 
 namespace lmp::cli {
 
-db::ModuleDb LoadDb(const std::vector<std::string>& files) {
-  db::ModuleDb db = db::ModuleDb::Embedded();
-  if (files.empty()) return db;
-  for (const std::string& f : files) db.AddFile(f);
-  db.Check();
-  return db;
-}
-
-hardware::Catalog LoadHardware(const std::vector<std::string>& files) {
-  hardware::Catalog c = hardware::Catalog::Embedded();
-  for (const std::string& f : files) c.AddFile(f);
-  return c;
-}
-
-hardware::RuntimeCatalog LoadRuntimes(const std::vector<std::string>& files) {
-  hardware::RuntimeCatalog c = hardware::RuntimeCatalog::Embedded();
-  for (const std::string& f : files) c.AddFile(f);
-  return c;
-}
-
 CLI::Option* AddRepeatableFileOption(CLI::App& cmd, const std::string& name, std::vector<std::string>& files,
                                      const std::string& help) {
   return cmd.add_option(name, files, help)

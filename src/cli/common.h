@@ -6,17 +6,8 @@
 
 #include <CLI/CLI.hpp>
 
-#include "db/module_db.h"
-#include "hardware/hardware.h"
-#include "hardware/runtime.h"
 
 namespace lmp::cli {
-
-// What the sweep and compare commands share with the others: the embedded
-// module database and hardware catalog, with files layered over them.
-db::ModuleDb LoadDb(const std::vector<std::string>& files);
-hardware::Catalog LoadHardware(const std::vector<std::string>& files);
-hardware::RuntimeCatalog LoadRuntimes(const std::vector<std::string>& files);
 
 // An option taking one file per use, repeatable; a vector option would
 // otherwise swallow the positional arguments that follow it.

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "api/request.h"
 #include "cli/common.h"
 #include "report/compare_report.h"
 
@@ -43,9 +44,9 @@ int RunCompare(const CompareOptions& o) {
   a.profile_given = b.profile_given = o.profile_option->count() > 0;
   request::ApplySettings(o.a, "--a", &a);
   request::ApplySettings(o.b, "--b", &b);
-  const db::ModuleDb db = LoadDb(o.db_files);
-  const hardware::Catalog catalog = LoadHardware(o.hardware_files);
-  const hardware::RuntimeCatalog runtimes = LoadRuntimes(o.runtime_files);
+  const db::ModuleDb db = api::LoadDb(o.db_files);
+  const hardware::Catalog catalog = api::LoadHardware(o.hardware_files);
+  const hardware::RuntimeCatalog runtimes = api::LoadRuntimes(o.runtime_files);
   const request::RequestOutcome ra = request::EvaluateRequest(a, db, catalog, runtimes, "A: ");
   const request::RequestOutcome rb = request::EvaluateRequest(b, db, catalog, runtimes, "B: ");
   Output out("");

@@ -5,6 +5,7 @@
 
 #include <unistd.h>
 
+#include "api/request.h"
 #include "cli/common.h"
 #include "cli/layout_option.h"
 #include "cli/progress.h"
@@ -71,19 +72,19 @@ int RunPlan(const PlanOptions& o) {
   s.kv_bits = o.kv_bits;
   analysis::ValidateScenario(s);
 
-  const hardware::Catalog catalog = LoadHardware(o.hardware_files);
+  const hardware::Catalog catalog = api::LoadHardware(o.hardware_files);
   const hardware::Device& device = catalog.Get(o.hardware);
-  const hardware::RuntimeCatalog runtimes = LoadRuntimes(o.runtime_files);
+  const hardware::RuntimeCatalog runtimes = api::LoadRuntimes(o.runtime_files);
   const hardware::Runtime& runtime = runtimes.GetOrDefault(o.runtime, "--runtime");
   s.profile = runtime.execution_profile.empty() ? "fused" : runtime.execution_profile;
   s = hardware::OnDevice(s, device);
-  LayoutOptions lo;
+  api::LayoutRequest lo;
   lo.tp = 2;  // any layout of several GPUs: SetupLayout then resolves the cluster
   lo.cluster = o.cluster;
   lo.cluster_files = o.cluster_files;
   lo.sharding_files = o.sharding_files;
-  const LayoutSetup layout = SetupLayout(lo, &device);
-  const db::ModuleDb db = LoadDb(o.db_files);
+  const api::LayoutSetup layout = api::SetupLayout(lo, &device);
+  const db::ModuleDb db = api::LoadDb(o.db_files);
   const model::Model model = model::LoadModel(o.model);
 
   ProgressBar bar("layouts");

@@ -7,6 +7,7 @@
 
 #include <unistd.h>
 
+#include "api/request.h"
 #include "cli/common.h"
 #include "cli/layout_option.h"
 #include "cli/progress.h"
@@ -63,7 +64,7 @@ int RunSweep(const SweepOptions& o) {
   sweep::Axes axes;
   axes.models = sweep::ParseNameList(o.models, "--model");
   axes.devices = sweep::ParseNameList(o.hardware, "--hardware");
-  const hardware::RuntimeCatalog runtimes = LoadRuntimes(o.runtime_files);
+  const hardware::RuntimeCatalog runtimes = api::LoadRuntimes(o.runtime_files);
   const hardware::Runtime& runtime = runtimes.GetOrDefault(o.runtime, "--runtime");
   axes.runtime = runtime.name;
   if (o.profiles.empty()) {
@@ -96,8 +97,8 @@ int RunSweep(const SweepOptions& o) {
   if (o.jobs < 0) throw Error("", "--jobs", "must be a positive integer, got " + std::to_string(o.jobs));
   run.jobs = o.jobs > 0 ? o.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 
-  const db::ModuleDb db = LoadDb(o.db_files);
-  const hardware::Catalog catalog = LoadHardware(o.hardware_files);
+  const db::ModuleDb db = api::LoadDb(o.db_files);
+  const hardware::Catalog catalog = api::LoadHardware(o.hardware_files);
   std::optional<sweep::Sweep> built;
   WithLayoutFlags([&] { built.emplace(axes, db, catalog, runtimes); });
   const sweep::Sweep& sw = *built;

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "api/request.h"
 #include "cli/common.h"
 #include "report/table.h"
 #include "report/validate_report.h"
@@ -46,7 +47,7 @@ int RunValidate(const ValidateOptions& o) {
   } else {
     for (const std::string& f : o.datasets) validate::AddDatasetFile(f, &dataset, &bad_rows);
   }
-  const hardware::Catalog catalog = LoadHardware(o.hardware_files);
+  const hardware::Catalog catalog = api::LoadHardware(o.hardware_files);
   validate::CheckRows(dataset, catalog, &bad_rows);
   // Every bad row is reported, one line each, before the run gives up.
   if (!bad_rows.empty()) {
@@ -63,10 +64,10 @@ int RunValidate(const ValidateOptions& o) {
   v.gpus = o.gpus == "single" ? validate::Gpus::kSingle
            : o.gpus == "multi" ? validate::Gpus::kMulti
                                : validate::Gpus::kAll;
-  const hardware::RuntimeCatalog runtimes = LoadRuntimes(o.runtime_files);
+  const hardware::RuntimeCatalog runtimes = api::LoadRuntimes(o.runtime_files);
   if (!o.runtime.empty()) runtimes.Get(o.runtime, "--runtime");
   const validate::ValidationResult r =
-      validate::Validate(dataset, v, LoadDb(o.db_files), catalog, runtimes);
+      validate::Validate(dataset, v, api::LoadDb(o.db_files), catalog, runtimes);
   Output out(o.output);
   if (o.format == "json") {
     out.Write(report::ValidateJson(r).dump(2) + "\n");
@@ -102,7 +103,7 @@ void SetupRuntime(CLI::App& cmd, RuntimeListOptions& o) {
 }
 
 int RunRuntime(const RuntimeListOptions& o) {
-  const hardware::RuntimeCatalog c = LoadRuntimes(o.runtime_files);
+  const hardware::RuntimeCatalog c = api::LoadRuntimes(o.runtime_files);
   std::string text;
   if (o.list->parsed()) {
     for (const hardware::Runtime& r : c.runtimes()) {
