@@ -42,19 +42,21 @@ std::string LastLine(std::string s) {
 
 void AppendDiagnostics(const std::string& path, const Json& record) {
   std::ofstream out(path, std::ios::app);
-  if (!out) throw Error(path, "", "cannot write the diagnostics file; check --diagnostics");
+  if (!out) throw Error(path, "", "cannot write the diagnostics file; check " + Opt("diagnostics"));
   out << record.dump() << "\n";
 }
 
 void CheckOptions(const AnalyzeOptions& o) {
   if (o.agent_command.empty()) {
-    throw Error("", "--agent", "no agent command; give --agent \"COMMAND\" or set LMP_AGENT (see docs/agents.md)");
+    throw Error::Option(
+        "agent", "no agent command; give " + Opt("agent") + " \"COMMAND\" or set LMP_AGENT (see docs/agents.md)");
   }
   if (o.db_file.empty()) {
-    throw Error("", "--db-file", "no database to store the entry in; give --db-file FILE or set LMP_DB");
+    throw Error::Option("db_file", "no database to store the entry in; give " + Opt("db_file") + " FILE or set LMP_DB");
   }
-  if (o.max_rounds < 1) throw Error("", "--max-rounds", "must be at least 1");
-  if (!(o.timeout_s > 0) || !std::isfinite(o.timeout_s)) throw Error("", "--timeout", "must be a positive number of seconds");
+  if (o.max_rounds < 1) throw Error::Option("max_rounds", "must be at least 1");
+  if (!(o.timeout_s > 0) || !std::isfinite(o.timeout_s))
+    throw Error::Option("timeout", "must be a positive number of seconds");
 }
 
 }  // namespace
@@ -99,10 +101,11 @@ AnalyzeResult AnalyzeModule(const AnalyzeOptions& o) {
       record["errors"] = Json::array({"agent command " + what});
       AppendDiagnostics(result.diagnostics_file, record);
       const std::string tail = LastLine(run.err);
-      throw Error("", "--agent", "agent command " + what + " (round " + std::to_string(round) + " for " +
-                                     o.class_name + ")" + (tail.empty() ? "" : ": " + tail) +
-                                     (run.timed_out ? "; raise --timeout or check the command" : "; check the command") +
-                                     "; " + where);
+      throw Error::Option(
+          "agent", "agent command " + what + " (round " + std::to_string(round) + " for " + o.class_name + ")" +
+                       (tail.empty() ? "" : ": " + tail) +
+                       (run.timed_out ? "; raise " + Opt("timeout") + " or check the command" : "; check the command") +
+                       "; " + where);
     }
     std::vector<std::string> errors;
     CheckedEntry entry;

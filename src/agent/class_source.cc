@@ -66,7 +66,8 @@ ClassSource FindClassSource(const std::string& class_name, const std::string& so
   if (source_root.empty()) return {};
   std::error_code ec;
   if (!fs::is_directory(source_root, ec)) {
-    throw Error(source_root, "", "--source-root is not a directory; give the root of a transformers or torch checkout");
+    throw Error(source_root, "",
+                Opt("source_root") + " is not a directory; give the root of a transformers or torch checkout");
   }
   std::vector<fs::path> files;
   for (auto it = fs::recursive_directory_iterator(source_root, fs::directory_options::skip_permission_denied, ec);
@@ -90,8 +91,9 @@ ClassSource FindClassSource(const std::string& class_name, const std::string& so
     std::string block = ClassBlock(text, name);
     if (!block.empty()) return {p.string(), block};
   }
-  throw Error(source_root, "", "no .py file under it defines 'class " + name +
-                                   "('; check --source-root, or give the file with --source FILE.py");
+  throw Error(source_root, "",
+              "no .py file under it defines 'class " + name + "('; check " + Opt("source_root") +
+                  ", or give the file with " + Opt("source") + " FILE.py");
 }
 
 }  // namespace lmp::agent

@@ -40,10 +40,10 @@ CommandResult RunShellCommand(const std::string& command, const std::string& inp
   IgnoreSigpipe sigpipe;
   int in[2], out[2], err[2];
   if (::pipe2(in, O_CLOEXEC) != 0 || ::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0) {
-    throw Error("", "--agent", std::string("cannot create pipes: ") + std::strerror(errno));
+    throw Error::Option("agent", std::string("cannot create pipes: ") + std::strerror(errno));
   }
   const pid_t pid = ::fork();
-  if (pid < 0) throw Error("", "--agent", std::string("cannot fork: ") + std::strerror(errno));
+  if (pid < 0) throw Error::Option("agent", std::string("cannot fork: ") + std::strerror(errno));
   if (pid == 0) {
     ::setpgid(0, 0);
     ::dup2(in[0], 0);

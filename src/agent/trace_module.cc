@@ -117,18 +117,18 @@ TraceResult TraceModule(const TraceOptions& o) {
   if (!subs.empty()) cmd += " --sub-layers " + ShellQuote(subs);
   const CommandResult run = RunShellCommand(cmd, "", o.timeout_s);
   if (run.timed_out) {
-    throw Error("", "--timeout", "the tracer ran longer than " + std::to_string(static_cast<int>(o.timeout_s)) +
-                                     " s and was killed; raise --timeout or use smaller sizes");
+    throw Error::Option("timeout", "the tracer ran longer than " + std::to_string(static_cast<int>(o.timeout_s)) +
+                                       " s and was killed; raise " + Opt("timeout") + " or use smaller sizes");
   }
   if (run.exit_code != 0) {
     const std::string line = LastLine(run.err);
     constexpr std::string_view kPrefix = "lmp_trace: error: ";
     if (run.exit_code == 2 && line.rfind(kPrefix, 0) == 0) throw Error("", "", line.substr(kPrefix.size()));
-    throw Error("", "--python",
-                python + " could not run the tracer (exit " + std::to_string(run.exit_code) +
-                    "): " + (line.empty() ? "no message" : line) +
-                    "; it needs PyTorch (Debian: apt-get install python3-torch); choose the interpreter with "
-                    "--python or LMP_PYTHON");
+    throw Error::Option("python",
+                        python + " could not run the tracer (exit " + std::to_string(run.exit_code) +
+                            "): " + (line.empty() ? "no message" : line) +
+                            "; it needs PyTorch (Debian: apt-get install python3-torch); choose the interpreter with " +
+                            Opt("python") + " or LMP_PYTHON");
   }
   const std::string source = "<trace of " + o.class_name + ">";
   const Json doc = ParseJson(run.out, source);

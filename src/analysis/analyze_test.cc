@@ -168,7 +168,7 @@ TEST(AnalyzeTest, GroupSizeNeedsQuantizedWeights) {
     ValidateScenario(s);
     FAIL();
   } catch (const Error& e) {
-    EXPECT_EQ(e.Line(), "--w-group-size: applies to quantized weights only; add --w-bits below 16 (e.g. 4), or drop it");
+    EXPECT_EQ(e.Line(), "w_group_size: applies to quantized weights only; add w_bits below 16 (e.g. 4), or drop it");
   }
   s.w_bits = 4;
   s.w_group_size = -1;
@@ -262,21 +262,21 @@ TEST(AnalyzeTest, InvalidScenariosAreRejected) {
   };
   Scenario s;
   s.batch_size = 0;
-  EXPECT_EQ(error(s), "--batch: must be a positive integer, got 0");
+  EXPECT_EQ(error(s), "batch: must be a positive integer, got 0");
   s = Scenario{};
   s.prompt_len = -5;
-  EXPECT_EQ(error(s), "--seq: must be a positive integer, got -5");
+  EXPECT_EQ(error(s), "seq: must be a positive integer, got -5");
   s = Scenario{};
   s.w_bits = 0;
-  EXPECT_EQ(error(s), "--w-bits: must be a bit width from 1 to 64, got 0");
+  EXPECT_EQ(error(s), "w_bits: must be a bit width from 1 to 64, got 0");
   s = Scenario{};
   s.sram_bytes = -1;
-  EXPECT_EQ(error(s), "--sram-bytes: must be a positive integer, got -1");
+  EXPECT_EQ(error(s), "sram_bytes: must be a positive integer, got -1");
   s = Scenario{};
   s.profile = "flsh";
-  EXPECT_EQ(error(s), "--profile: unknown profile 'flsh' (did you mean 'flash'?); choose fused, flash or eager");
+  EXPECT_EQ(error(s), "profile: unknown profile 'flsh' (did you mean 'flash'?); choose fused, flash or eager");
   s.profile = "eagre";
-  EXPECT_EQ(error(s), "--profile: unknown profile 'eagre' (did you mean 'eager'?); choose fused, flash or eager");
+  EXPECT_EQ(error(s), "profile: unknown profile 'eagre' (did you mean 'eager'?); choose fused, flash or eager");
 }
 
 TEST(AnalyzeTest, SramBytesDefaultsTo128KiB) {

@@ -36,11 +36,11 @@ int64_t WeightBytes(int64_t parameters, const Scenario& s) {
 }  // namespace
 
 int64_t RequestContextLen(int64_t prompt_len, int64_t gen_len) {
-  if (gen_len < 1) throw Error("", "--gen", "must be a positive integer, got " + std::to_string(gen_len));
-  if (prompt_len < 1) throw Error("", "--prompt", "must be a positive integer, got " + std::to_string(prompt_len));
+  if (gen_len < 1) throw Error::Option("gen", "must be a positive integer, got " + std::to_string(gen_len));
+  if (prompt_len < 1) throw Error::Option("prompt", "must be a positive integer, got " + std::to_string(prompt_len));
   int64_t c = 0;
   if (__builtin_add_overflow(prompt_len, gen_len - 1, &c)) {
-    throw Error("", "--gen", "prompt plus generated tokens overflow 64 bits");
+    throw Error::Option("gen", "prompt plus generated tokens overflow 64 bits");
   }
   return c;
 }

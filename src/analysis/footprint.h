@@ -30,7 +30,7 @@ struct Footprint {
 // prompt and yields the first generated token; each later generated token
 // comes from a decode step that feeds the previous one back, the last at
 // kv_len prompt_len + gen_len - 1. The last generated token itself is never
-// fed back, so it takes no cache. Throws lmp::Error naming "--gen" when
+// fed back, so it takes no cache. Throws lmp::Error at option "gen" when
 // gen_len < 1 or the sum overflows.
 int64_t RequestContextLen(int64_t prompt_len, int64_t gen_len);
 

@@ -28,7 +28,7 @@ TEST(FootprintTest, RequestContextIsPromptPlusGenMinusOne) {
     RequestContextLen(2048, 0);
     FAIL();
   } catch (const Error& e) {
-    EXPECT_EQ(e.Line(), "--gen: must be a positive integer, got 0");
+    EXPECT_EQ(e.Line(), "gen: must be a positive integer, got 0");
   }
   EXPECT_THROW(RequestContextLen(INT64_MAX, 2), Error);
 }

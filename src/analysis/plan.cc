@@ -83,9 +83,11 @@ class PlanBuilder {
       std::vector<std::string> names;
       for (const auto& m : db_.modules()) names.push_back(m->full_class_name);
       Fail(layer.pointer + "/class", "unknown module class '" + layer.class_name + "'" +
-                                         DidYouMean(layer.class_name, names) +
-                                         "; add an entry for it with --db FILE (see docs/module-db.md), or have an "
-                                         "agent write one with --analyze-missing agent (docs/agents.md)");
+                                         DidYouMean(layer.class_name, names) + "; add an entry for it with " +
+                                         Opt("db") +
+                                         " FILE (see docs/module-db.md), or have an "
+                                         "agent write one with " +
+                                         Opt("analyze_missing") + " agent (docs/agents.md)");
     }
     const db::Module& module = *found.module;
     const parallel::ClassRule* rule = sharder_ ? sharder_->Find(module.full_class_name) : nullptr;

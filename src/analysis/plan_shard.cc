@@ -87,10 +87,11 @@ void PlanSharder::CheckRequirements(const parallel::ClassRule& rule, const Scope
     const int64_t v = b.value.i;
     if (v % degree == 0 || (q.or_divides && degree % v == 0)) continue;
     const std::string d = q.divisible_by + "=" + std::to_string(degree);
-    throw Error("", q.divisible_by,
-                d + (q.or_divides ? " neither divides nor is a multiple of" : " does not divide") + " the " +
-                    std::to_string(v) + " " + q.what + " of '" + shown + "' (" + rule.class_name + "); use " +
-                    q.divisible_by + " dividing " + std::to_string(v) + (q.or_divides ? " or a multiple of it" : ""));
+    throw Error::Option(q.divisible_by,
+                        d + (q.or_divides ? " neither divides nor is a multiple of" : " does not divide") + " the " +
+                            std::to_string(v) + " " + q.what + " of '" + shown + "' (" + rule.class_name + "); use " +
+                            q.divisible_by + " dividing " + std::to_string(v) +
+                            (q.or_divides ? " or a multiple of it" : ""));
   }
 }
 
@@ -264,15 +265,16 @@ std::vector<std::pair<std::string, int64_t>> PlanSharder::StageStacks(const mode
 void PlanSharder::CheckLayoutUsed() const {
   const parallel::Layout& l = spec_.layout;
   if (l.tp > 1 && !tp_used_) {
-    throw Error("", "tp", "no sharding rule covers the classes of " + model_.id +
-                              "; use tp=1, or add rules for its classes with a sharding file (docs/parallelism.md)");
+    throw Error::Option("tp",
+                        "no sharding rule covers the classes of " + model_.id +
+                            "; use tp=1, or add rules for its classes with a sharding file (docs/parallelism.md)");
   }
   if (l.ep > 1 && !ep_used_) {
-    throw Error("", "ep", model_.id + " has no routed experts to split; use ep=1 (dp replicates a dense model)");
+    throw Error::Option("ep", model_.id + " has no routed experts to split; use ep=1 (dp replicates a dense model)");
   }
   if (l.pp > 1 && !stacks_found_) {
-    throw Error("", "pp", "no pipeline rule names the decoder stacks of " + model_.id +
-                              "; use pp=1, or add one with a sharding file (docs/parallelism.md)");
+    throw Error::Option("pp", "no pipeline rule names the decoder stacks of " + model_.id +
+                                  "; use pp=1, or add one with a sharding file (docs/parallelism.md)");
   }
 }
 

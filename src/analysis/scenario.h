@@ -59,7 +59,7 @@ const std::vector<std::string>& ProfileNames();
 // `lmp fit` searches): beyond it every model's figures overflow 64 bits.
 inline constexpr int64_t kMaxScenarioInt = int64_t{1} << 31;
 
-// Throws lmp::Error naming the offending option (e.g. "--batch") when a
+// Throws lmp::Error naming the offending option by its field (Error::Option: "batch", "w_bits", ...) when a
 // value is out of range.
 void ValidateScenario(const Scenario& s);
 

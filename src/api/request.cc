@@ -30,7 +30,7 @@ hardware::RuntimeCatalog LoadRuntimes(const std::vector<std::string>& files) {
 
 hardware::Timing TimingFor(const ModelRequest& r, const hardware::Device& device, analysis::Scenario* s) {
   const hardware::RuntimeCatalog runtimes = LoadRuntimes(r.sources.runtime_files);
-  const hardware::Runtime& runtime = runtimes.GetOrDefault(r.runtime, "--runtime");
+  const hardware::Runtime& runtime = runtimes.GetOrDefault(r.runtime, Opt("runtime"));
   if (!r.profile_given && !runtime.execution_profile.empty()) s->profile = runtime.execution_profile;
   return runtimes.Resolve(runtime, device);
 }
@@ -53,9 +53,11 @@ std::vector<analysis::Plan> BuildPlans(const model::Model& model, const db::Modu
 // `runtime` or runtime files without a device.
 void CheckRuntimeNeedsHardware(const ModelRequest& r) {
   if (!r.hardware.empty()) return;
-  if (!r.runtime.empty()) throw Error("", "--runtime", "times need a device; add --hardware NAME, or drop --runtime");
+  if (!r.runtime.empty())
+    throw Error::Option("runtime", "times need a device; add " + Opt("hardware") + " NAME, or drop " + Opt("runtime"));
   if (!r.sources.runtime_files.empty()) {
-    throw Error("", "--runtime-file", "times need a device; add --hardware NAME, or drop --runtime-file");
+    throw Error::Option("runtime_file",
+                        "times need a device; add " + Opt("hardware") + " NAME, or drop " + Opt("runtime_file"));
   }
 }
 
@@ -66,7 +68,8 @@ void CheckRuntimeNeedsHardware(const ModelRequest& r) {
 AnalyzeResult Analyze(AnalyzeRequest r, const DatabaseHook& hook) {
   analysis::ValidateScenario(r.scenario);
   if (!r.sources.hardware_files.empty() && r.hardware.empty()) {
-    throw Error("", "--hardware-file", "has no effect without --hardware NAME; add it, or drop --hardware-file");
+    throw Error::Option("hardware_file",
+                        "has no effect without " + Opt("hardware") + " NAME; add it, or drop " + Opt("hardware_file"));
   }
   CheckRuntimeNeedsHardware(r);
   AnalyzeResult out;
@@ -81,8 +84,8 @@ AnalyzeResult Analyze(AnalyzeRequest r, const DatabaseHook& hook) {
   layout.deployment.batch = r.scenario.batch_size;
   const bool many = !layout.layout.Trivial();
   if (r.pp_stage < 0 || r.pp_stage >= layout.layout.pp) {
-    throw Error("", "--pp-stage", "must be a stage from 0 to " + std::to_string(layout.layout.pp - 1) + ", got " +
-                                      std::to_string(r.pp_stage));
+    throw Error::Option("pp_stage", "must be a stage from 0 to " + std::to_string(layout.layout.pp - 1) + ", got " +
+                                        std::to_string(r.pp_stage));
   }
   if (layout.cluster) request::SetCommTiers(*layout.cluster, layout.layout, &timing);
   db::ModuleDb db = LoadDb(r.sources.db_files);
@@ -96,8 +99,8 @@ AnalyzeResult Analyze(AnalyzeRequest r, const DatabaseHook& hook) {
   if (out.device) {
     out.roofline = hardware::RooflineAll(plan, out.analysis, *out.device, timing);
     hardware::MemoryFit m;
-    m.footprint = request::DeviceFootprint(out.stages, r.scenario, layout.deployment,
-                                           analysis::ScenarioContextLen(r.scenario));
+    m.footprint =
+        request::DeviceFootprint(out.stages, r.scenario, layout.deployment, analysis::ScenarioContextLen(r.scenario));
     m.status = hardware::CheckFit(m.footprint.total_bytes, out.device->dram_bytes);
     out.memory = m;
   }
@@ -116,7 +119,7 @@ double GenerateResultSet::TokensPerSecondPerGpu() const {
 namespace {
 
 void CheckGenLen(int64_t gen_len) {
-  if (gen_len < 1) throw Error("", "--gen", "must be a positive integer, got " + std::to_string(gen_len));
+  if (gen_len < 1) throw Error::Option("gen", "must be a positive integer, got " + std::to_string(gen_len));
 }
 
 // What generate and fit share: the checked request, the device, the layout

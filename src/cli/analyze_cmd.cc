@@ -58,13 +58,14 @@ int RunAnalyze(AnalyzeCmdOptions& o) {
   req.profile_given = ProfileGiven(o.flags);
   api::DatabaseHook hook;
   if (!o.user_db.analyze_missing.empty()) {
-    hook = [&](const model::Model& model, db::ModuleDb) { return AnalyzeMissing(o.user_db, req.sources.db_files, model); };
+    hook = [&](const model::Model& model, db::ModuleDb) {
+      return AnalyzeMissing(o.user_db, req.sources.db_files, model);
+    };
   }
   api::AnalyzeResult a;
-  WithLayoutFlags([&] { a = api::Analyze(req, hook); });
+  a = api::Analyze(req, hook);
   const analysis::Plan& plan = a.plan();
-  const std::string deployment_line =
-      a.deployment ? report::DeploymentText(*a.deployment, plan) + "\n" : std::string();
+  const std::string deployment_line = a.deployment ? report::DeploymentText(*a.deployment, plan) + "\n" : std::string();
   const hardware::RooflineAnalysis* roof = a.roofline ? &*a.roofline : nullptr;
   const hardware::MemoryFit* mem = a.memory ? &*a.memory : nullptr;
   WarnCheckpoint(a.checkpoint, a.analysis.parameters);

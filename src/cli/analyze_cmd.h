@@ -1,9 +1,8 @@
 #ifndef LMP_CLI_ANALYZE_CMD_H_
 #define LMP_CLI_ANALYZE_CMD_H_
 
-#include <string>
-
 #include <CLI/CLI.hpp>
+#include <string>
 
 #include "api/request.h"
 #include "cli/model_options.h"

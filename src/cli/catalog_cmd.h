@@ -1,10 +1,9 @@
 #ifndef LMP_CLI_CATALOG_CMD_H_
 #define LMP_CLI_CATALOG_CMD_H_
 
+#include <CLI/CLI.hpp>
 #include <string>
 #include <vector>
-
-#include <CLI/CLI.hpp>
 
 namespace lmp::cli {
 

@@ -1,8 +1,8 @@
 #include "cli/cluster_cmd.h"
 
-#include <cstdio>
-
 #include <fmt/format.h>
+
+#include <cstdio>
 
 #include "api/request.h"
 #include "cli/common.h"

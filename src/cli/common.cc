@@ -8,6 +8,16 @@
 
 namespace lmp::cli {
 
+std::string FlagName(std::string_view field) {
+  std::string flag = "--" + std::string(field);
+  for (char& c : flag) {
+    if (c == '_') c = '-';
+  }
+  return flag;
+}
+
+std::string ErrorLine(const Error& e) { return e.Line(FlagName); }
+
 CLI::Option* AddRepeatableFileOption(CLI::App& cmd, const std::string& name, std::vector<std::string>& files,
                                      const std::string& help) {
   return cmd.add_option(name, files, help)

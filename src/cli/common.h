@@ -1,13 +1,21 @@
 #ifndef LMP_CLI_COMMON_H_
 #define LMP_CLI_COMMON_H_
 
+#include <CLI/CLI.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
-#include <CLI/CLI.hpp>
-
+#include "util/error.h"
 
 namespace lmp::cli {
+
+// The flag of a request option named by its field (lmp::Opt): "w_bits" is
+// --w-bits.
+std::string FlagName(std::string_view field);
+
+// An error's line with its options named by their flags.
+std::string ErrorLine(const Error& e);
 
 // An option taking one file per use, repeatable; a vector option would
 // otherwise swallow the positional arguments that follow it.

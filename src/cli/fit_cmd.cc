@@ -13,8 +13,8 @@ void SetupFit(CLI::App& cmd, FitCmdOptions& o) {
   cmd.add_option("--hardware", r.hardware, "device whose DRAM must hold the request (see 'lmp hardware list')")
       ->required();
   AddHardwareFileOption(cmd, r.sources.hardware_files);
-  o.prompt = cmd.add_option("--prompt,--seq", r.scenario.prompt_len, "prompt tokens per sequence")
-                 ->capture_default_str();
+  o.prompt =
+      cmd.add_option("--prompt,--seq", r.scenario.prompt_len, "prompt tokens per sequence")->capture_default_str();
   cmd.add_option("--gen", r.gen_len, "tokens generated per sequence")->capture_default_str();
   o.batch = cmd.add_option("--batch", r.scenario.batch_size,
                            "sequences per batch: solve for the largest prompt instead of the largest batch");
@@ -34,7 +34,7 @@ int RunFit(FitCmdOptions& o) {
   CheckSramOption(o.flags, req.scenario);
   req.profile_given = ProfileGiven(o.flags);
   api::FitResultSet f;
-  WithLayoutFlags([&] { f = api::Fit(req); });
+  f = api::Fit(req);
   report::FitReport rep;
   rep.model_id = f.model_id;
   rep.device = &f.device;

@@ -65,14 +65,14 @@ int RunGenerate(GenerateCmdOptions& o) {
   CheckSramOption(o.flags, req.scenario);
   req.profile_given = ProfileGiven(o.flags);
   api::GenerateResultSet g;
-  WithLayoutFlags([&] { g = api::Generate(req); });
+  g = api::Generate(req);
   const std::string& format = o.out.format;
   if (format == "html") {
     // The page's tables and chart: the prefill and the request's last
     // decode step, the most expensive one (the fullest stage's, one GPU's).
     const api::StepAnalysis s = api::LastSteps(g);
-    Emit(o.out, report::RenderHtml(report::HtmlFromGenerate(g.plan(), s.analysis, s.roofline, g.result, g.memory,
-                                                            g.gen_len)));
+    Emit(o.out,
+         report::RenderHtml(report::HtmlFromGenerate(g.plan(), s.analysis, s.roofline, g.result, g.memory, g.gen_len)));
     return 0;
   }
   if (g.deployment) {

@@ -1,9 +1,8 @@
 #ifndef LMP_CLI_INSPECT_CMD_H_
 #define LMP_CLI_INSPECT_CMD_H_
 
-#include <string>
-
 #include <CLI/CLI.hpp>
+#include <string>
 
 #include "api/request.h"
 

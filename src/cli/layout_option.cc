@@ -1,30 +1,8 @@
 #include "cli/layout_option.h"
 
-#include <algorithm>
-
 #include "cli/common.h"
-#include "util/error.h"
-#include "util/suggest.h"
 
 namespace lmp::cli {
-namespace {
-
-constexpr const char* kLayoutPlaces[] = {"tp", "pp", "ep", "dp", "parallel", "nodes", "cluster"};
-
-}  // namespace
-
-void WithLayoutFlags(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    if (e.file().empty()) {
-      for (const char* place : kLayoutPlaces) {
-        if (e.where() == place) throw Error("", "--" + e.where(), e.message(), e.detail());
-      }
-    }
-    throw;
-  }
-}
 
 void AddLayoutOptions(CLI::App& cmd, api::LayoutRequest& o, bool timed) {
   cmd.add_option("--tp", o.tp, "tensor-parallel degree: GPUs splitting each layer's heads and MLP")

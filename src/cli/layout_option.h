@@ -5,12 +5,6 @@
 // --cluster-file, --sharding-file and --microbatches, on the commands that
 // analyse a model over many GPUs (docs/parallelism.md).
 
-#include <cstdint>
-#include <functional>
-#include <optional>
-#include <string>
-#include <vector>
-
 #include <CLI/CLI.hpp>
 
 #include "api/layout.h"
@@ -19,10 +13,6 @@ namespace lmp::cli {
 
 // `timed` adds the options only a timed command uses (--microbatches).
 void AddLayoutOptions(CLI::App& cmd, api::LayoutRequest& o, bool timed);
-
-// Runs `f`, turning the library's errors at places "tp", "pp", "ep", "dp",
-// "parallel", "nodes" and "cluster" into errors naming the flag.
-void WithLayoutFlags(const std::function<void()>& f);
 
 }  // namespace lmp::cli
 

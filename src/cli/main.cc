@@ -1,18 +1,18 @@
 // lmp: the command-line front end. The subcommand table only: each
 // command's options and work live in its own *_cmd.cc. Every input error
 // ends here as one line on stderr and exit code 2.
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdio>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include <CLI/CLI.hpp>
-
 #include "cli/analyze_cmd.h"
 #include "cli/catalog_cmd.h"
 #include "cli/cli_main.h"
 #include "cli/cluster_cmd.h"
+#include "cli/common.h"
 #include "cli/compare_cmd.h"
 #include "cli/fit_cmd.h"
 #include "cli/generate_cmd.h"
@@ -61,24 +61,36 @@ constexpr Subcommand Command(const char* name, const char* description) {
 }
 
 constexpr Subcommand kSubcommands[] = {
-    Command<&Commands::analyze, SetupAnalyze, RunAnalyze>("analyze","per-operation FLOPs and bytes of a model for prefill and decode"),
-    Command<&Commands::generate, SetupGenerate, RunGenerate>("generate","one whole request on a device: TTFT, TPOT, end-to-end latency, tokens/s"),
-    Command<&Commands::fit, SetupFit, RunFit>("fit","the largest batch (or, with --batch, prompt) whose memory footprint fits a device"),
-    Command<&Commands::plan, SetupPlan, RunPlan>("plan","the parallel layouts and batches of a model on up to N GPUs: the throughput frontier and the best within "
-             "latency limits"),
-    Command<&Commands::sweep, SetupSweep, RunSweep>("sweep","whole requests over models x devices x batches x lengths x bits x profiles, as CSV or JSONL rows"),
-    Command<&Commands::compare, SetupCompare, RunCompare>("compare","two requests side by side (--a and --b change the shared options), with ratios"),
-    Command<&Commands::inspect, SetupInspect, RunInspect>("inspect","the model's layer tree: classes, repeats, parameters"),
-    Command<&Commands::models, SetupModels, RunModels>("models","list the embedded model catalog"),
-    Command<&Commands::module, SetupModule, RunModule>("module","the module database: list, show, eval; add, remove, import, analyze (an agent writes an entry)"),
-    Command<&Commands::hardware, SetupHardware, RunHardware>("hardware","the hardware catalog: list, show"),
-    Command<&Commands::cluster, SetupCluster, RunCluster>("cluster","the cluster catalog (nodes, NVLink/xGMI/PCIe, NICs) for multi-GPU layouts: list, show"),
-    Command<&Commands::runtime, SetupRuntime, RunRuntime>("runtime","the runtime profiles of the time model: list, show"),
-    Command<&Commands::validate, SetupValidate, RunValidate>("validate","predicted against measured latency and throughput (data/measurements), with error statistics"),
+    Command<&Commands::analyze, SetupAnalyze, RunAnalyze>(
+        "analyze", "per-operation FLOPs and bytes of a model for prefill and decode"),
+    Command<&Commands::generate, SetupGenerate, RunGenerate>(
+        "generate", "one whole request on a device: TTFT, TPOT, end-to-end latency, tokens/s"),
+    Command<&Commands::fit, SetupFit, RunFit>(
+        "fit", "the largest batch (or, with --batch, prompt) whose memory footprint fits a device"),
+    Command<&Commands::plan, SetupPlan, RunPlan>(
+        "plan",
+        "the parallel layouts and batches of a model on up to N GPUs: the throughput frontier and the best within "
+        "latency limits"),
+    Command<&Commands::sweep, SetupSweep, RunSweep>(
+        "sweep", "whole requests over models x devices x batches x lengths x bits x profiles, as CSV or JSONL rows"),
+    Command<&Commands::compare, SetupCompare, RunCompare>(
+        "compare", "two requests side by side (--a and --b change the shared options), with ratios"),
+    Command<&Commands::inspect, SetupInspect, RunInspect>("inspect",
+                                                          "the model's layer tree: classes, repeats, parameters"),
+    Command<&Commands::models, SetupModels, RunModels>("models", "list the embedded model catalog"),
+    Command<&Commands::module, SetupModule, RunModule>(
+        "module", "the module database: list, show, eval; add, remove, import, analyze (an agent writes an entry)"),
+    Command<&Commands::hardware, SetupHardware, RunHardware>("hardware", "the hardware catalog: list, show"),
+    Command<&Commands::cluster, SetupCluster, RunCluster>(
+        "cluster", "the cluster catalog (nodes, NVLink/xGMI/PCIe, NICs) for multi-GPU layouts: list, show"),
+    Command<&Commands::runtime, SetupRuntime, RunRuntime>("runtime",
+                                                          "the runtime profiles of the time model: list, show"),
+    Command<&Commands::validate, SetupValidate, RunValidate>(
+        "validate", "predicted against measured latency and throughput (data/measurements), with error statistics"),
 };
 
 void PrintError(const Error& e) {
-  std::fprintf(stderr, "lmp: error: %s\n", e.Line().c_str());
+  std::fprintf(stderr, "lmp: error: %s\n", ErrorLine(e).c_str());
   if (!e.detail().empty()) std::fprintf(stderr, "%s\n", e.detail().c_str());
 }
 

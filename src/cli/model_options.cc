@@ -30,11 +30,11 @@ void AddProfileOptions(CLI::App& cmd, analysis::Scenario& s, ModelFlags& flags) 
                      "execution profile: fused, flash (FlashAttention) or eager (each PyTorch kernel, "
                      "docs/conventions.md); with --hardware, default: the runtime's")
           ->capture_default_str());
-  flags.sram_options.push_back(cmd.add_option(
-      "--sram-bytes", s.sram_bytes,
-      "on-chip SRAM one attention block may use, for the flash profile's tiles (default: the --hardware "
-      "device's shared memory per SM/CU, else " +
-          std::to_string(analysis::kDefaultSramBytes) + ")"));
+  flags.sram_options.push_back(
+      cmd.add_option("--sram-bytes", s.sram_bytes,
+                     "on-chip SRAM one attention block may use, for the flash profile's tiles (default: the --hardware "
+                     "device's shared memory per SM/CU, else " +
+                         std::to_string(analysis::kDefaultSramBytes) + ")"));
 }
 
 void AddRuntimeOptions(CLI::App& cmd, api::ModelRequest& r) {

@@ -5,10 +5,9 @@
 // api::ModelRequest: the scenario (--batch ... --w-bits ... --profile), the
 // device and runtime, the layered files.
 
+#include <CLI/CLI.hpp>
 #include <string>
 #include <vector>
-
-#include <CLI/CLI.hpp>
 
 #include "analysis/scenario.h"
 #include "api/request.h"

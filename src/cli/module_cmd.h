@@ -1,10 +1,9 @@
 #ifndef LMP_CLI_MODULE_CMD_H_
 #define LMP_CLI_MODULE_CMD_H_
 
+#include <CLI/CLI.hpp>
 #include <string>
 #include <vector>
-
-#include <CLI/CLI.hpp>
 
 #include "analysis/scenario.h"
 #include "cli/model_options.h"

@@ -1,9 +1,9 @@
 // lmp module add | remove | import | analyze | trace: the commands that
 // write the user database (docs/module-db.md#the-user-database).
-#include <cstdio>
-
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+
+#include <cstdio>
 
 #include "cli/module_cmd.h"
 #include "cli/output_options.h"
@@ -21,8 +21,9 @@ int RunImport(const ModuleCmdOptions& o) {
     std::fprintf(stderr, "lmp: warning: %s: %s; not converted\n", o.in_file.c_str(), p.c_str());
   }
   if (r.converted.empty()) {
-    throw Error(o.in_file, "", "no entry could be converted (" + std::to_string(r.problems.size()) +
-                                   " problem(s) above); check that it is the seed module_db.json format");
+    throw Error(o.in_file, "",
+                "no entry could be converted (" + std::to_string(r.problems.size()) +
+                    " problem(s) above); check that it is the seed module_db.json format");
   }
   const std::string to = o.out_file.empty() ? UserDbFile(o.user_db) : o.out_file;
   if (o.out_file.empty()) {
@@ -44,10 +45,10 @@ int RunTrace(const ModuleCmdOptions& o) {
     Print(fmt::format("{} is already in the database ({}); not traced (--force traces it again)\n", r.full_class_name,
                       r.found_in));
   } else {
-    Print(fmt::format("stored {} as {} in {}: {} operation{}, formulas checked at a second set of sizes "
-                      "(torch {})\n",
-                      r.full_class_name, r.key, t.db_file, r.operations, r.operations == 1 ? "" : "s",
-                      r.torch_version));
+    Print(
+        fmt::format("stored {} as {} in {}: {} operation{}, formulas checked at a second set of sizes "
+                    "(torch {})\n",
+                    r.full_class_name, r.key, t.db_file, r.operations, r.operations == 1 ? "" : "s", r.torch_version));
   }
   return 0;
 }
@@ -78,7 +79,8 @@ int RunAdd(const ModuleCmdOptions& o, const std::string& db_file) {
   const Json doc = LoadJsonFile(o.in_file);
   const std::vector<std::string> replaced = db::AddEntries(db_file, doc["modules"]);
   Print(fmt::format("added {} entr{} to {}{}\n", doc["modules"].size(), doc["modules"].size() == 1 ? "y" : "ies",
-                    db_file, replaced.empty() ? "" : " (replaced " + fmt::format("{}", fmt::join(replaced, ", ")) + ")"));
+                    db_file,
+                    replaced.empty() ? "" : " (replaced " + fmt::format("{}", fmt::join(replaced, ", ")) + ")"));
   return 0;
 }
 

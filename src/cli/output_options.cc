@@ -1,10 +1,10 @@
 #include "cli/output_options.h"
 
-#include <cstdio>
-#include <cstdlib>
-
 #include <sys/ioctl.h>
 #include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
 
 #include "cli/common.h"
 #include "util/error.h"

@@ -4,13 +4,12 @@
 // Where and how a command's report goes: --format, -o, and the table's --by
 // and --top; the terminal's width and colour; warnings on stderr.
 
+#include <CLI/CLI.hpp>
 #include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <CLI/CLI.hpp>
 
 #include "model/safetensors.h"
 #include "report/report.h"

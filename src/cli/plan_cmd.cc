@@ -1,9 +1,9 @@
 #include "cli/plan_cmd.h"
 
+#include <unistd.h>
+
 #include <cmath>
 #include <thread>
-
-#include <unistd.h>
 
 #include "api/request.h"
 #include "cli/common.h"

@@ -1,11 +1,11 @@
 #include "cli/sweep_cmd.h"
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <optional>
 #include <thread>
 #include <tuple>
-
-#include <unistd.h>
 
 #include "api/request.h"
 #include "cli/common.h"
@@ -100,7 +100,7 @@ int RunSweep(const SweepOptions& o) {
   const db::ModuleDb db = api::LoadDb(o.db_files);
   const hardware::Catalog catalog = api::LoadHardware(o.hardware_files);
   std::optional<sweep::Sweep> built;
-  WithLayoutFlags([&] { built.emplace(axes, db, catalog, runtimes); });
+  built.emplace(axes, db, catalog, runtimes);
   const sweep::Sweep& sw = *built;
   for (const sweep::Sweep::Skipped& k : sw.skipped()) {
     std::fprintf(stderr, "lmp: note: no rows for %s under %s: %s\n", k.model.c_str(),

@@ -28,8 +28,9 @@ void AddAgentOptions(CLI::App& cmd, UserDbOptions& o) {
 }
 
 void AddTraceOptions(CLI::App& cmd, UserDbOptions& o) {
-  cmd.add_option("--python", o.trace.python, "the python with PyTorch that runs the tracer (default: $LMP_PYTHON, "
-                                             "else python3)");
+  cmd.add_option("--python", o.trace.python,
+                 "the python with PyTorch that runs the tracer (default: $LMP_PYTHON, "
+                 "else python3)");
   cmd.add_option("--init", o.trace.init, "KEY=VALUE constructor argument over the config's /init (repeatable)");
 }
 
@@ -61,11 +62,11 @@ db::ModuleDb LoadDbWithUserFile(const std::vector<std::string>& db_files, const 
 
 // Traces every class `model` uses that the database lacks, each with its
 // config DIR/CLASS.json (--trace-config).
-db::ModuleDb TraceMissing(const UserDbOptions& o, const std::vector<std::string>& db_files,
-                          const model::Model& model) {
+db::ModuleDb TraceMissing(const UserDbOptions& o, const std::vector<std::string>& db_files, const model::Model& model) {
   if (o.trace_config_dir.empty()) {
-    throw Error("", "--trace-config", "--analyze-missing trace needs --trace-config DIR, holding CLASS.json for "
-                                      "each class to trace (docs/conventions.md#trace-configs)");
+    throw Error("", "--trace-config",
+                "--analyze-missing trace needs --trace-config DIR, holding CLASS.json for "
+                "each class to trace (docs/conventions.md#trace-configs)");
   }
   lmp::agent::TraceOptions base = o.trace;
   base.db_file = UserDbFile(o);
@@ -78,8 +79,9 @@ db::ModuleDb TraceMissing(const UserDbOptions& o, const std::vector<std::string>
     if (std::FILE* f = std::fopen(t.config_file.c_str(), "r")) {
       std::fclose(f);
     } else {
-      throw Error(t.config_file, "", "no trace config for " + m.class_name + " (used at " + m.pointer +
-                                         "); write one (docs/conventions.md#trace-configs)");
+      throw Error(t.config_file, "",
+                  "no trace config for " + m.class_name + " (used at " + m.pointer +
+                      "); write one (docs/conventions.md#trace-configs)");
     }
     for (const auto& [name, cls] : m.sub_layers) t.sub_layers.push_back(name);
     std::fprintf(stderr, "lmp: %s is not in the database; tracing it\n", m.class_name.c_str());

@@ -5,10 +5,9 @@
 // analyze, analyze --analyze-missing agent) and the tracer (module trace,
 // analyze --analyze-missing trace). docs/module-db.md, docs/agents.md.
 
+#include <CLI/CLI.hpp>
 #include <string>
 #include <vector>
-
-#include <CLI/CLI.hpp>
 
 #include "agent/analyze_module.h"
 #include "agent/trace_module.h"

@@ -1,8 +1,8 @@
 #include "cli/validate_cmd.h"
 
-#include <cstdio>
-
 #include <fmt/format.h>
+
+#include <cstdio>
 
 #include "api/request.h"
 #include "cli/common.h"
@@ -52,7 +52,7 @@ int RunValidate(const ValidateOptions& o) {
   // Every bad row is reported, one line each, before the run gives up.
   if (!bad_rows.empty()) {
     for (size_t i = 0; i + 1 < bad_rows.size(); ++i) {
-      std::fprintf(stderr, "lmp: error: %s\n", bad_rows[i].Line().c_str());
+      std::fprintf(stderr, "lmp: error: %s\n", ErrorLine(bad_rows[i]).c_str());
     }
     throw bad_rows.back();
   }
@@ -66,8 +66,7 @@ int RunValidate(const ValidateOptions& o) {
                                : validate::Gpus::kAll;
   const hardware::RuntimeCatalog runtimes = api::LoadRuntimes(o.runtime_files);
   if (!o.runtime.empty()) runtimes.Get(o.runtime, "--runtime");
-  const validate::ValidationResult r =
-      validate::Validate(dataset, v, api::LoadDb(o.db_files), catalog, runtimes);
+  const validate::ValidationResult r = validate::Validate(dataset, v, api::LoadDb(o.db_files), catalog, runtimes);
   Output out(o.output);
   if (o.format == "json") {
     out.Write(report::ValidateJson(r).dump(2) + "\n");

@@ -176,7 +176,10 @@ void RemoveEntry(const std::string& path, const std::string& name) {
       }
     }
     if (!found) {
-      throw Error(path, "", "no entry '" + name + "' to remove; give an entry key, full class name or alias (see 'lmp module list --db " + path + "')");
+      throw Error(path, "",
+                  "no entry '" + name +
+                      "' to remove; give an entry key, full class name or alias (see 'lmp module list " + Opt("db") +
+                      " " + path + "')");
     }
     mods = std::move(kept);
   });

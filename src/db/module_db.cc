@@ -206,8 +206,9 @@ const Module& ModuleDb::Get(std::string_view name) const {
     throw Error("", "", "module name '" + std::string(name) + "' is ambiguous: " + list +
                             "; use the full class name");
   }
-  throw Error("", "", "unknown module '" + std::string(name) + "'" + DidYouMean(name, AllNames()) +
-                          "; list modules with 'lmp module list', or add one with --db FILE");
+  throw Error("", "",
+              "unknown module '" + std::string(name) + "'" + DidYouMean(name, AllNames()) +
+                  "; list modules with 'lmp module list', or add one with " + Opt("db") + " FILE");
 }
 
 void ModuleDb::Check() const {

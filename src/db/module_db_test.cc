@@ -69,7 +69,7 @@ TEST(ModuleDbTest, UnknownModuleSuggests) {
   } catch (const Error& e) {
     EXPECT_EQ(e.Line(),
               "unknown module 'LlamaRMSNrom' (did you mean 'LlamaRMSNorm'?); list modules with 'lmp module list', "
-              "or add one with --db FILE");
+              "or add one with db FILE");
   }
 }
 

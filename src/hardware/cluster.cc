@@ -121,7 +121,8 @@ const Device& ClusterDevice(const Cluster& c, const Catalog& devices) {
   }
   throw Error(c.file, c.pointer + "/device",
               "cluster '" + c.name + "' names device '" + c.device +
-                  "', which the device catalog does not have; add it with --hardware-file, or fix the name");
+                  "', which the device catalog does not have; add it with " + Opt("hardware_file") +
+                  ", or fix the name");
 }
 
 }  // namespace lmp::hardware

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "hardware/hardware.h"
+#include "util/error.h"
 #include "util/json_file.h"
 
 namespace lmp::hardware {
@@ -58,7 +59,7 @@ class ClusterCatalog {
   void AddFile(const std::string& path);
   // By name or alias, case-insensitively; an unknown name throws at `option`
   // with a did-you-mean.
-  const Cluster& Get(std::string_view name, const std::string& option = "--cluster") const;
+  const Cluster& Get(std::string_view name, const std::string& option = Opt("cluster")) const;
   const std::vector<Cluster>& clusters() const { return clusters_; }
 
  private:

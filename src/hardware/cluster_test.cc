@@ -88,8 +88,9 @@ TEST(ClusterTest, UnknownNamesSuggest) {
     Clusters().Get("hgx-h100-9");
     FAIL();
   } catch (const Error& e) {
-    EXPECT_EQ(e.Line(), "--cluster: unknown cluster 'hgx-h100-9' (did you mean 'HGX-H100-8'?); 'lmp cluster list' "
-                        "lists the catalog");
+    EXPECT_EQ(e.Line(),
+              "cluster: unknown cluster 'hgx-h100-9' (did you mean 'HGX-H100-8'?); 'lmp cluster list' "
+              "lists the catalog");
   }
   ClusterCatalog c;
   c.AddText(R"({"schema": "lmp.cluster/1", "clusters": [{"name": "X", "device": "H900", "gpus_per_node": 2,
@@ -101,8 +102,9 @@ TEST(ClusterTest, UnknownNamesSuggest) {
     ClusterDevice(c.Get("x"), Catalog::Embedded());
     FAIL();
   } catch (const Error& e) {
-    EXPECT_EQ(e.Line(), "x.json: /clusters/0/device: cluster 'X' names device 'H900', which the device catalog does "
-                        "not have; add it with --hardware-file, or fix the name");
+    EXPECT_EQ(e.Line(),
+              "x.json: /clusters/0/device: cluster 'X' names device 'H900', which the device catalog does "
+              "not have; add it with hardware_file, or fix the name");
   }
 }
 

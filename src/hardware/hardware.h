@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "util/error.h"
 #include "util/json_file.h"
 #include "util/schema.h"
 
@@ -59,7 +60,7 @@ class Catalog {
   // By name or alias, case-insensitively, '-' '_' ' ' alike. Throws
   // lmp::Error with a did-you-mean when nothing matches, placed at `option`
   // (the command-line argument the name came from).
-  const Device& Get(std::string_view name, const std::string& option = "--hardware") const;
+  const Device& Get(std::string_view name, const std::string& option = Opt("hardware")) const;
 
   const std::vector<Device>& devices() const { return devices_; }
 

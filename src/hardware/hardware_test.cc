@@ -76,7 +76,7 @@ TEST(HardwareTest, UnknownDeviceSuggests) {
     FAIL() << "no error";
   } catch (const Error& e) {
     EXPECT_EQ(e.Line(),
-              "--hardware: unknown device 'H100-SMX' (did you mean 'H100-SXM'?); 'lmp hardware list' lists the "
+              "hardware: unknown device 'H100-SMX' (did you mean 'H100-SXM'?); 'lmp hardware list' lists the "
               "catalog");
   }
 }

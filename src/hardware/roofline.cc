@@ -20,13 +20,12 @@ const std::pair<const std::string, double>* Find(const std::map<std::string, dou
 }
 
 [[noreturn]] void NoPeak(const Device& d, const char* unit, const std::string& precision, const std::string& kind,
-                         const char* option = "--w-bits/--a-bits") {
+                         const std::string& option = Opt("w_bits") + "/" + Opt("a_bits")) {
   throw Error(d.file, d.pointer,
               "device '" + d.name + "' lists no " + unit + " peak for " + precision + ", needed by " + kind +
-                  " operations; choose another " + option + " or another device, or add the figure in a "
-                  "--hardware-file");
+                  " operations; choose another " + option + " or another device, or add the figure in a " +
+                  Opt("hardware_file"));
 }
-
 
 }  // namespace
 
@@ -54,7 +53,7 @@ Peak PeakFor(const Device& d, const std::string& kind, const analysis::Scenario&
     if (s.compute != "auto" && s.compute != "fp32") {
       precision = s.compute;
       hit = Find(d.tensor_flops_per_s, {s.compute.c_str()});
-      if (hit == nullptr) NoPeak(d, "tensor", precision, kind, "--compute");
+      if (hit == nullptr) NoPeak(d, "tensor", precision, kind, Opt("compute"));
     } else if (bits <= 4 && s.compute == "auto") {
       precision = "int4";
       hit = Find(d.tensor_flops_per_s, {"int4"});

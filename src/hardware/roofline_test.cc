@@ -102,8 +102,8 @@ TEST(PeakForTest, MissingPrecisionNamesDeviceAndPrecision) {
   } catch (const Error& e) {
     EXPECT_EQ(e.Line(),
               "<embedded>/hardware/devices.json: /devices/0: device 'V100-SXM2-32GB' lists no tensor peak for int8, "
-              "needed by matmul operations; choose another --w-bits/--a-bits or another device, or add the figure in "
-              "a --hardware-file");
+              "needed by matmul operations; choose another w_bits/a_bits or another device, or add the figure in "
+              "a hardware_file");
   }
 }
 
@@ -130,8 +130,8 @@ TEST(PeakForTest, ComputeOptionPicksTheTensorPrecision) {
   } catch (const Error& e) {
     EXPECT_EQ(e.Line(),
               "<embedded>/hardware/devices.json: /devices/3: device 'A100-80GB-SXM' lists no tensor peak for fp8, "
-              "needed by matmul operations; choose another --compute or another device, or add the figure in "
-              "a --hardware-file");
+              "needed by matmul operations; choose another compute or another device, or add the figure in "
+              "a hardware_file");
   }
 }
 

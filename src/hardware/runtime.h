@@ -8,6 +8,7 @@
 
 #include "hardware/cluster.h"
 #include "hardware/hardware.h"
+#include "util/error.h"
 #include "util/schema.h"
 
 namespace lmp::hardware {
@@ -90,10 +91,10 @@ class RuntimeCatalog {
 
   // By name or alias (case-insensitive, '-' '_' ' ' alike); an unknown name
   // throws lmp::Error at `option` with a did-you-mean.
-  const Runtime& Get(std::string_view name, const std::string& option = "--runtime") const;
+  const Runtime& Get(std::string_view name, const std::string& option = Opt("runtime")) const;
   // Get(name), or for an empty name the default runtime (ideal when the
   // catalog names none).
-  const Runtime& GetOrDefault(std::string_view name, const std::string& option = "--runtime") const;
+  const Runtime& GetOrDefault(std::string_view name, const std::string& option = Opt("runtime")) const;
   // The runtime whose `frameworks` match `framework` (a case-insensitive
   // substring), or null.
   const Runtime* ForFramework(std::string_view framework) const;

@@ -50,8 +50,9 @@ OpRate CommRate(const analysis::PlanOp& op, const analysis::Metrics& m, const Ti
   }
   const auto tier = t.comm_tiers.find(op.group);
   if (tier == t.comm_tiers.end()) {
-    throw Error("", "cluster", "the layout's " + op.group + " communication needs a cluster to time it; name one (" +
-                                   "'lmp cluster list') or give the node count");
+    throw Error::Option("cluster", "the layout's " + op.group +
+                                       " communication needs a cluster to time it; name one (" +
+                                       "'lmp cluster list') or give the node count");
   }
   const double bytes = static_cast<double>(m[db::kReadsActivations]);
   const parallel::CollectiveCost cost = parallel::Cost(c, bytes, op.group_size, tier->second);

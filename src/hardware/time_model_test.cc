@@ -170,7 +170,7 @@ TEST(TimeModelTest, BadRuntimeFiles) {
     Runtimes().Get("servng");
     ADD_FAILURE();
   } catch (const Error& e) {
-    EXPECT_EQ(e.Line(), "--runtime: unknown runtime 'servng' (did you mean 'serving'?); 'lmp runtime list' lists them");
+    EXPECT_EQ(e.Line(), "runtime: unknown runtime 'servng' (did you mean 'serving'?); 'lmp runtime list' lists them");
   }
 }
 

@@ -19,8 +19,8 @@ Json ModelsJson(const std::vector<model::CatalogEntry>& catalog) {
 std::string ModuleListText(const db::ModuleDb& db) {
   std::string text;
   for (const auto& m : db.modules()) {
-    text += fmt::format("{:<64} {} op{}\n", m->full_class_name, m->operations.size(),
-                        m->operations.size() == 1 ? "" : "s");
+    text +=
+        fmt::format("{:<64} {} op{}\n", m->full_class_name, m->operations.size(), m->operations.size() == 1 ? "" : "s");
   }
   return text;
 }
@@ -49,7 +49,8 @@ std::string ModuleShowText(const db::Module& m) {
     std::string profiles;
     for (const std::string& p : op.profiles) profiles += (profiles.empty() ? "; profiles: " : ", ") + p;
     text += fmt::format("operation {} ({}{}):\n", op.name, op.kind, profiles);
-    for (int k = 0; k < db::kNumMetrics; ++k) text += fmt::format("  {:<19} {}\n", db::MetricName(k), op.metrics[k]->text);
+    for (int k = 0; k < db::kNumMetrics; ++k)
+      text += fmt::format("  {:<19} {}\n", db::MetricName(k), op.metrics[k]->text);
   }
   return text;
 }

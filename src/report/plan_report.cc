@@ -89,7 +89,8 @@ std::string PlanText(const PlanContext& c, const PlanResult& r) {
       const size_t rank = shown == 1 ? 0 : j * (n - 1) / (shown - 1);
       out += PointRow(r.points[r.frontier[rank]]) + "\n";
     }
-    if (shown < n) out += fmt::format("({} of {} frontier points; --format csv or json lists every one)\n", shown, n);
+    if (shown < n)
+      out += fmt::format("({} of {} frontier points; the csv and json formats list every one)\n", shown, n);
     out += "\n";
   }
   bool any_rejected = false;

@@ -111,13 +111,15 @@ void ApplySettings(std::string_view text, const std::string& option, RequestSpec
 RequestOutcome EvaluateRequest(const RequestSpec& spec, const db::ModuleDb& db, const hardware::Catalog& catalog,
                                const hardware::RuntimeCatalog& runtimes, const std::string& label) {
   try {
-    if (spec.model.empty()) throw Error("", "MODEL", "no model; give MODEL, or model=ID in --a and --b");
+    if (spec.model.empty())
+      throw Error("", "MODEL", "no model; give MODEL, or model=ID in " + Opt("a") + " and " + Opt("b"));
     if (spec.hardware.empty()) {
-      throw Error("", "--hardware", "no device; give --hardware, or hardware=NAME in --a and --b");
+      throw Error::Option(
+          "hardware", "no device; give " + Opt("hardware") + ", or hardware=NAME in " + Opt("a") + " and " + Opt("b"));
     }
     analysis::ValidateScenario(spec.scenario);
     const hardware::Device& device = catalog.Get(spec.hardware);
-    const hardware::Runtime& runtime = runtimes.GetOrDefault(spec.runtime, "--runtime");
+    const hardware::Runtime& runtime = runtimes.GetOrDefault(spec.runtime, Opt("runtime"));
     analysis::Scenario scenario = spec.scenario;
     if (!spec.profile_given && !runtime.execution_profile.empty()) scenario.profile = runtime.execution_profile;
     const model::Model m = model::LoadModel(spec.model);
@@ -136,8 +138,8 @@ RequestOutcome EvaluateRequest(const RequestSpec& spec, const db::ModuleDb& db, 
       static const hardware::ClusterCatalog clusters = hardware::ClusterCatalog::Embedded();
       const hardware::Cluster* cluster = hardware::ClusterForDevice(clusters, device);
       if (cluster == nullptr) {
-        throw Error("", "--hardware", "no cluster of the catalog has " + device.name +
-                                          " GPUs, so a layout over many cannot be timed (docs/parallelism.md)");
+        throw Error::Option("hardware", "no cluster of the catalog has " + device.name +
+                                            " GPUs, so a layout over many cannot be timed (docs/parallelism.md)");
       }
       Deployment d;
       d.layout = spec.layout;

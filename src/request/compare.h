@@ -38,7 +38,7 @@ struct RequestSpec {
 const std::vector<std::string>& SettingKeys();
 
 // Applies "key=value,key=value" to `spec`. Throws lmp::Error naming
-// `option` ("--a") for a malformed item, an unknown key (with a
+// `option` (the caller's place, e.g. Opt("a")) for a malformed item, an unknown key (with a
 // did-you-mean), or a value that is not an integer where one is needed.
 // Ranges of values are checked when the request is evaluated.
 void ApplySettings(std::string_view text, const std::string& option, RequestSpec* spec);

@@ -64,7 +64,7 @@ TEST(CompareTest, EvaluatesAsGenerate) {
     EvaluateRequest(spec, analysis::testing::EmbeddedDb(), catalog, runtimes, "B: ");
     FAIL();
   } catch (const Error& e) {
-    EXPECT_EQ(e.Line(), "--batch: B: must be a positive integer, got 0");
+    EXPECT_EQ(e.Line(), "batch: B: must be a positive integer, got 0");
   }
 }
 

@@ -29,10 +29,11 @@ int64_t NodesFor(const hardware::Cluster& cluster, const parallel::Layout& layou
   const int64_t needed = (gpus + cluster.gpus_per_node - 1) / cluster.gpus_per_node;
   if (nodes <= 0) return needed;
   if (nodes < needed) {
-    throw Error("", "nodes",
-                parallel::LayoutText(layout) + " needs " + std::to_string(gpus) + " GPUs, but " +
-                    std::to_string(nodes) + " node" + (nodes == 1 ? "" : "s") + " of " + cluster.name + (nodes == 1 ? " holds " : " hold ") +
-                    std::to_string(nodes * cluster.gpus_per_node) + "; use at least " + std::to_string(needed));
+    throw Error::Option("nodes", parallel::LayoutText(layout) + " needs " + std::to_string(gpus) + " GPUs, but " +
+                                     std::to_string(nodes) + " node" + (nodes == 1 ? "" : "s") + " of " + cluster.name +
+                                     (nodes == 1 ? " holds " : " hold ") +
+                                     std::to_string(nodes * cluster.gpus_per_node) + "; use at least " +
+                                     std::to_string(needed));
   }
   return nodes;
 }

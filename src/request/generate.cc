@@ -112,10 +112,10 @@ void PrepareRequest(const analysis::Plan& plan, const Scenario& s, int64_t gen_l
                     RequestFigures* out) {
   RequestFigures& r = *out;
   analysis::ValidateScenario(s);
-  if (gen_len < 1) throw Error("", "--gen", "must be a positive integer, got " + std::to_string(gen_len));
+  if (gen_len < 1) throw Error::Option("gen", "must be a positive integer, got " + std::to_string(gen_len));
   int64_t last_kv_len = 0;
   if (__builtin_add_overflow(s.prompt_len, gen_len - 1, &last_kv_len)) {
-    throw Error("", "--gen", "prompt plus generated tokens overflows 64 bits; use smaller lengths");
+    throw Error::Option("gen", "prompt plus generated tokens overflows 64 bits; use smaller lengths");
   }
   r.gen_len = gen_len;
   r.decode_steps = gen_len - 1;

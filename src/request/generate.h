@@ -46,7 +46,7 @@ struct GenerateResult {
   int64_t decode_pieces = 0;
 };
 
-// Throws lmp::Error for a bad scenario ("--gen" below 1 included) or a fault
+// Throws lmp::Error for a bad scenario (gen_len below 1 included: option "gen") or a fault
 // in the model's formulas at any step.
 // Generate(plan, s, g, d, t) is TimeRequest(plan, PrepareRequest(plan, s, g),
 // s, d, hardware::OpPeaks(plan, d, s), t). Every step is timed under `timing`

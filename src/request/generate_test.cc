@@ -202,7 +202,7 @@ TEST(GenerateTest, GenMustBePositive) {
     Generate(plan, Scenario{}, 0, Device("H100-SXM"));
     FAIL();
   } catch (const Error& e) {
-    EXPECT_EQ(e.Line(), "--gen: must be a positive integer, got 0");
+    EXPECT_EQ(e.Line(), "gen: must be a positive integer, got 0");
   }
 }
 

@@ -75,13 +75,13 @@ PlanResult SearchPlans(const model::Model& model, const db::ModuleDb& db, const 
                        const hardware::Timing& timing, const PlanSearch& search,
                        const std::function<void(int64_t, int64_t)>& progress) {
   if (search.gpus < 1 || search.gpus > parallel::kMaxGpus) {
-    throw Error("", "gpus", "must be a positive integer of at most " + std::to_string(parallel::kMaxGpus) + ", got " +
-                                std::to_string(search.gpus));
+    throw Error::Option("gpus", "must be a positive integer of at most " + std::to_string(parallel::kMaxGpus) +
+                                    ", got " + std::to_string(search.gpus));
   }
   if (search.max_batch < 1 || search.max_batch > analysis::kMaxScenarioInt) {
-    throw Error("", "max_batch", "must be a positive integer of at most " +
-                                     std::to_string(analysis::kMaxScenarioInt) + ", got " +
-                                     std::to_string(search.max_batch));
+    throw Error::Option("max_batch", "must be a positive integer of at most " +
+                                         std::to_string(analysis::kMaxScenarioInt) + ", got " +
+                                         std::to_string(search.max_batch));
   }
   PlanResult out;
   const std::vector<parallel::Layout> layouts = CandidateLayouts(search.gpus);

@@ -12,7 +12,7 @@ Where ParseWhere(std::string_view text) {
   if (text.empty()) return Where::kAll;
   if (text == "fits") return Where::kFits;
   if (text == "!fits") return Where::kNotFits;
-  throw Error("", "--where", "unknown condition '" + std::string(text) + "'; use fits or !fits");
+  throw Error::Option("where", "unknown condition '" + std::string(text) + "'; use fits or !fits");
 }
 
 bool Keeps(Where where, const Row& row) {

@@ -26,7 +26,7 @@ TEST(FrontierTest, Where) {
     ParseWhere("fit");
     FAIL();
   } catch (const Error& e) {
-    EXPECT_EQ(e.Line(), "--where: unknown condition 'fit'; use fits or !fits");
+    EXPECT_EQ(e.Line(), "where: unknown condition 'fit'; use fits or !fits");
   }
 }
 

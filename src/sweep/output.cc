@@ -14,7 +14,7 @@ Format ParseFormat(std::string_view text) {
   if (text == "csv") return Format::kCsv;
   if (text == "jsonl") return Format::kJsonl;
   if (text == "markdown") return Format::kMarkdown;
-  throw Error("", "--format", "unknown format '" + std::string(text) + "'; use csv, jsonl or markdown");
+  throw Error::Option("format", "unknown format '" + std::string(text) + "'; use csv, jsonl or markdown");
 }
 
 std::string Header(Format format, bool layouts) {

@@ -18,7 +18,7 @@ inline constexpr int64_t kMaxListValues = 1'000'000;
 //   128:8192:x2     geometric: 128, 256, ..., 8192 (start:stop:xFACTOR)
 //   1:64:+8         arithmetic: 1, 9, ..., 57 (start:stop:+STEP)
 // A range includes stop when a step lands on it exactly, and never goes past
-// it. Throws lmp::Error naming `option` ("--batch") for a bad item: not a
+// it. Throws lmp::Error naming `option` (the caller's place, e.g. the CLI's flag) for a bad item: not a
 // positive integer, a bad step, stop below start, or more than
 // kMaxListValues values.
 std::vector<int64_t> ParseIntList(std::string_view text, const std::string& option);

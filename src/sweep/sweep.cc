@@ -82,16 +82,16 @@ Row MakeRow(uint32_t model, uint32_t device, uint32_t profile, uint32_t layout, 
 Sweep::Sweep(const Axes& axes, const db::ModuleDb& db, const hardware::Catalog& catalog,
              const hardware::RuntimeCatalog& runtimes)
     : axes_(axes) {
-  if (axes_.models.empty()) throw Error("", "--model", "give at least one model");
-  if (axes_.devices.empty()) throw Error("", "--hardware", "give at least one device, or all");
+  if (axes_.models.empty()) throw Error::Option("model", "give at least one model");
+  if (axes_.devices.empty()) throw Error::Option("hardware", "give at least one device, or all");
   for (const std::string& name : axes_.devices) {
     if (ToLower(name) == "all") {
       for (const hardware::Device& d : catalog.devices()) devices_.push_back(&d);
     } else {
-      devices_.push_back(&catalog.Get(name, "--hardware"));
+      devices_.push_back(&catalog.Get(name, Opt("hardware")));
     }
   }
-  const hardware::Runtime& runtime = runtimes.Get(axes_.runtime, "--runtime");
+  const hardware::Runtime& runtime = runtimes.Get(axes_.runtime, Opt("runtime"));
   for (const hardware::Device* d : devices_) timings_.push_back(runtimes.Resolve(runtime, *d));
   // Every combination of the settings ValidateScenario checks together.
   analysis::Scenario check;
@@ -178,7 +178,7 @@ void Sweep::BuildLayouts(const db::ModuleDb& db) {
           d->stages = request::BuildStagePlans(models_[m], db, axes_.profiles[p], rules, l);
           deployed_.push_back(std::move(d));
         } catch (const Error& e) {
-          if (!e.file().empty() || (e.where() != "tp" && e.where() != "ep" && e.where() != "pp")) throw;
+          if (e.option() != "tp" && e.option() != "ep" && e.option() != "pp") throw;
           deployed_.push_back(nullptr);
           const bool known = std::any_of(skipped_.begin(), skipped_.end(), [&](const Skipped& k) {
             return k.model == model_names_[m] && k.layout == l;
@@ -194,8 +194,8 @@ void Sweep::BuildLayouts(const db::ModuleDb& db) {
       if (!l.Trivial()) {
         const hardware::Cluster* c = hardware::ClusterForDevice(clusters, *devices_[d]);
         if (c == nullptr) {
-          throw Error("", "--hardware", "no cluster of the catalog has " + devices_[d]->name +
-                                            " GPUs, so the layouts cannot be timed on it; leave it out");
+          throw Error::Option("hardware", "no cluster of the catalog has " + devices_[d]->name +
+                                              " GPUs, so the layouts cannot be timed on it; leave it out");
         }
         request::SetCommTiers(*c, l, &t);
       }

@@ -116,7 +116,7 @@ TEST(SweepTest, ValidatesBeforeRunning) {
     Sweep sweep(axes, analysis::testing::EmbeddedDb(), Catalog());
     FAIL();
   } catch (const Error& e) {
-    EXPECT_EQ(e.Line(), "--kv-bits: must be a bit width from 1 to 64, got 65");
+    EXPECT_EQ(e.Line(), "kv_bits: must be a bit width from 1 to 64, got 65");
   }
   axes.kv_bits = {16};
   axes.batches.assign(1000, 1);
