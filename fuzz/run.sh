@@ -20,6 +20,10 @@
 # corpus entries, coverage (edges), features, findings, CPU seconds the
 # fuzzer used (user + system: less than allotted when it ended on a finding
 # or shared a core, e.g. under nice).
+#
+# LMP_FUZZ_BUILD=0 skips the install and the build and fuzzes the binaries
+# already in build-fuzz/: for campaigns that run while the sources are edited,
+# or two campaigns side by side (one per core, on different targets).
 set -euo pipefail
 
 # All in one function, so that bash has read the whole script before it runs
@@ -28,19 +32,24 @@ main() {
   cd "$(dirname "$0")/.."
   local seconds=${1:?usage: fuzz/run.sh SECONDS [TARGET...]}
   shift
-  scripts/install-deps.sh --fuzz
   dir=build-fuzz
-  if [ ! -f "$dir/CMakeCache.txt" ]; then
-    CXX=clang++-15 cmake -S . -B "$dir" -DLMP_FUZZ=ON -DLMP_BUILD_TESTS=OFF -DLMP_BUILD_BENCH=OFF \
-      -DCMAKE_BUILD_TYPE=RelWithDebInfo
+  if [ "${LMP_FUZZ_BUILD:-1}" != 0 ]; then
+    scripts/install-deps.sh --fuzz
+    if [ ! -f "$dir/CMakeCache.txt" ]; then
+      CXX=clang++-15 cmake -S . -B "$dir" -DLMP_FUZZ=ON -DLMP_BUILD_TESTS=OFF -DLMP_BUILD_BENCH=OFF \
+        -DCMAKE_BUILD_TYPE=RelWithDebInfo
+    fi
+    cmake --build "$dir" -j2
   fi
-  cmake --build "$dir" -j2
   targets=("$@")
   if [ ${#targets[@]} -eq 0 ]; then
     for f in fuzz/*_fuzz.cc; do targets+=("$(basename "$f" .cc)"); done
   fi
-  rm -rf "$dir/seeds"
-  python3 fuzz/make_seeds.py "$dir/seeds"
+  # Seeds and dictionaries are made per run, so that two campaigns (one per
+  # core, on different targets) can run side by side.
+  seeds="$dir/seeds.$$"
+  trap 'rm -rf "$seeds"' EXIT
+  python3 fuzz/make_seeds.py "$seeds"
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
   failed=0
   printf '%-20s %8s %8s %10s %8s %8s %8s %s\n' target seconds cpu_s execs corpus cov ft findings
@@ -56,8 +65,8 @@ main() {
     # lmp prints on every input; libFuzzer keeps its own report.
     [ "$t" = cli_fuzz ] && extra=(-close_fd_mask=3)
     { time "$dir/$t" "${extra[@]}" -max_total_time="$seconds" -timeout="${LMP_FUZZ_TIMEOUT:-5}" -rss_limit_mb=2048 -print_final_stats=1 \
-      -dict="$dir/seeds/$t.dict" -artifact_prefix="$dir/findings/$t/" \
-      "$dir/corpus/$t" "$dir/seeds/$t" >"$log" 2>&1; } 2>"$dir/findings/$t.time" || status=$?
+      -dict="$seeds/$t.dict" -artifact_prefix="$dir/findings/$t/" \
+      "$dir/corpus/$t" "$seeds/$t" >"$log" 2>&1; } 2>"$dir/findings/$t.time" || status=$?
     cpu=$(awk '{printf "%.0f", $1 + $2}' "$dir/findings/$t.time")
     regressions=(tests/fuzz/regressions/"$t"/*)
     if [ -e "${regressions[0]}" ]; then
