@@ -16,11 +16,33 @@ db::ModuleDb LoadDb(const std::vector<std::string>& files) {
   return db;
 }
 
-hardware::Catalog LoadHardware(const std::vector<std::string>& files) {
+hardware::Catalog LoadHardware(const std::vector<std::string>& files, const std::vector<TextSource>& texts) {
   hardware::Catalog c = hardware::Catalog::Embedded();
   for (const std::string& f : files) c.AddFile(f);
+  for (const TextSource& t : texts) c.AddText(t.text, t.name);
   return c;
 }
+
+model::Model LoadRequestModel(const ModelRequest& r) {
+  if (!r.model_text.empty()) return model::LoadModelText(r.model_text, r.model);
+  return model::LoadModel(r.model);
+}
+
+namespace {
+
+// The request's database: the one it was given, else db_files over the
+// embedded one (loaded into `storage`).
+const db::ModuleDb& RequestDb(const Sources& s, std::optional<db::ModuleDb>* storage) {
+  if (s.db) return *s.db;
+  return storage->emplace(LoadDb(s.db_files));
+}
+
+const hardware::Catalog& RequestHardware(const Sources& s, std::optional<hardware::Catalog>* storage) {
+  if (s.hardware) return *s.hardware;
+  return storage->emplace(LoadHardware(s.hardware_files, s.hardware_texts));
+}
+
+}  // namespace
 
 hardware::RuntimeCatalog LoadRuntimes(const std::vector<std::string>& files) {
   hardware::RuntimeCatalog c = hardware::RuntimeCatalog::Embedded();
@@ -29,7 +51,9 @@ hardware::RuntimeCatalog LoadRuntimes(const std::vector<std::string>& files) {
 }
 
 hardware::Timing TimingFor(const ModelRequest& r, const hardware::Device& device, analysis::Scenario* s) {
-  const hardware::RuntimeCatalog runtimes = LoadRuntimes(r.sources.runtime_files);
+  std::optional<hardware::RuntimeCatalog> loaded;
+  const hardware::RuntimeCatalog& runtimes =
+      r.sources.runtimes ? *r.sources.runtimes : loaded.emplace(LoadRuntimes(r.sources.runtime_files));
   const hardware::Runtime& runtime = runtimes.GetOrDefault(r.runtime, Opt("runtime"));
   if (!r.profile_given && !runtime.execution_profile.empty()) s->profile = runtime.execution_profile;
   return runtimes.Resolve(runtime, device);
@@ -67,7 +91,7 @@ void CheckRuntimeNeedsHardware(const ModelRequest& r) {
 
 AnalyzeResult Analyze(AnalyzeRequest r, const DatabaseHook& hook) {
   analysis::ValidateScenario(r.scenario);
-  if (!r.sources.hardware_files.empty() && r.hardware.empty()) {
+  if ((!r.sources.hardware_files.empty() || !r.sources.hardware_texts.empty()) && r.hardware.empty()) {
     throw Error::Option("hardware_file",
                         "has no effect without " + Opt("hardware") + " NAME; add it, or drop " + Opt("hardware_file"));
   }
@@ -75,8 +99,8 @@ AnalyzeResult Analyze(AnalyzeRequest r, const DatabaseHook& hook) {
   AnalyzeResult out;
   hardware::Timing timing;
   if (!r.hardware.empty()) {
-    const hardware::Catalog catalog = LoadHardware(r.sources.hardware_files);
-    out.device = catalog.Get(r.hardware);
+    std::optional<hardware::Catalog> loaded;
+    out.device = RequestHardware(r.sources, &loaded).Get(r.hardware);
     r.scenario = hardware::OnDevice(r.scenario, *out.device);
     timing = TimingFor(r, *out.device, &r.scenario);
   }
@@ -88,10 +112,12 @@ AnalyzeResult Analyze(AnalyzeRequest r, const DatabaseHook& hook) {
                                         std::to_string(r.pp_stage));
   }
   if (layout.cluster) request::SetCommTiers(*layout.cluster, layout.layout, &timing);
-  db::ModuleDb db = LoadDb(r.sources.db_files);
-  out.model = model::LoadModel(r.model);
-  if (hook) db = hook(out.model, std::move(db));
-  out.stages = BuildPlans(out.model, db, r.scenario.profile, layout);
+  std::optional<db::ModuleDb> loaded;
+  const db::ModuleDb* db = &RequestDb(r.sources, &loaded);
+  out.model = LoadRequestModel(r);
+  std::optional<db::ModuleDb> hooked;
+  if (hook) db = &hooked.emplace(hook(out.model, *db));
+  out.stages = BuildPlans(out.model, *db, r.scenario.profile, layout);
   out.pp_stage = r.pp_stage;
   const analysis::Plan& plan = out.plan();
   out.scenario = many ? request::StageScenario(r.scenario, layout.deployment) : r.scenario;
@@ -134,13 +160,14 @@ struct Loaded {
 
 Loaded Load(ModelRequest& r, bool timed) {
   analysis::ValidateScenario(r.scenario);
-  const hardware::Catalog catalog = LoadHardware(r.sources.hardware_files);
-  Loaded l{catalog.Get(r.hardware), {}, {}, {}, {}};
+  std::optional<hardware::Catalog> catalog;
+  Loaded l{RequestHardware(r.sources, &catalog).Get(r.hardware), {}, {}, {}, {}};
   l.layout = SetupLayout(r.layout, &l.device);
   l.layout.deployment.batch = r.scenario.batch_size;
   if (timed) l.timing = TimingFor(r, l.device, &r.scenario);
-  const db::ModuleDb db = LoadDb(r.sources.db_files);
-  l.model = model::LoadModel(r.model);
+  std::optional<db::ModuleDb> loaded;
+  const db::ModuleDb& db = RequestDb(r.sources, &loaded);
+  l.model = LoadRequestModel(r);
   l.stages = BuildPlans(l.model, db, r.scenario.profile, l.layout);
   if (l.layout.cluster) request::SetCommTiers(*l.layout.cluster, l.layout.layout, &l.timing);
   r.scenario = hardware::OnDevice(r.scenario, l.device);

@@ -31,20 +31,38 @@
 
 namespace lmp::api {
 
-// Files layered over the embedded catalogs, in order.
+// A catalog file given as its text (the Python package's dicts); `name`
+// stands for the file in errors.
+struct TextSource {
+  std::string name;
+  std::string text;
+};
+
+// Files layered over the embedded catalogs, in order; the texts go after
+// the files.
 struct Sources {
   std::vector<std::string> db_files;
   std::vector<std::string> hardware_files;
+  std::vector<TextSource> hardware_texts;
   std::vector<std::string> runtime_files;
+  // Given, the catalogs to use instead of loading the files above over the
+  // embedded ones: a caller that makes many requests loads them once. Not
+  // owned; each must outlive the request.
+  const db::ModuleDb* db = nullptr;
+  const hardware::Catalog* hardware = nullptr;
+  const hardware::RuntimeCatalog* runtimes = nullptr;
 };
 
 db::ModuleDb LoadDb(const std::vector<std::string>& files);
-hardware::Catalog LoadHardware(const std::vector<std::string>& files);
+hardware::Catalog LoadHardware(const std::vector<std::string>& files, const std::vector<TextSource>& texts = {});
 hardware::RuntimeCatalog LoadRuntimes(const std::vector<std::string>& files);
 
 // What every request on a model shares.
 struct ModelRequest {
   std::string model;  // catalog id, config.json, model directory or architecture JSON
+  // Non-empty: the model's document itself (a config.json's or an
+  // architecture JSON's text), and `model` only names it in errors.
+  std::string model_text;
   analysis::Scenario scenario;
   // scenario.profile was chosen by the caller; otherwise a timed request
   // takes its runtime's execution profile.
@@ -54,6 +72,9 @@ struct ModelRequest {
   LayoutRequest layout;
   Sources sources;
 };
+
+// The request's model: model_text when given, else what `model` names.
+model::Model LoadRequestModel(const ModelRequest& r);
 
 // The runtime `runtime` names (or the default) resolved for `device`; sets
 // s->profile from it unless `profile_given`.
@@ -66,7 +87,7 @@ std::optional<model::CheckpointComparison> CheckCheckpoint(const model::Model& m
 // Called, when given, with the model and the database before the plans are
 // built; returns the database to use (the CLI fills the classes the
 // database lacks through an agent or the tracer).
-using DatabaseHook = std::function<db::ModuleDb(const model::Model&, db::ModuleDb)>;
+using DatabaseHook = std::function<db::ModuleDb(const model::Model&, const db::ModuleDb&)>;
 
 // ---- analyze ----
 

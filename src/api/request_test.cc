@@ -5,6 +5,7 @@
 #include "analysis/footprint.h"
 #include "analysis/testing.h"
 #include "util/error.h"
+#include "util/json_file.h"
 
 namespace lmp::api {
 namespace {
@@ -75,13 +76,66 @@ TEST(ApiAnalyzeTest, TheHookSuppliesTheDatabase) {
   AnalyzeRequest r;
   r.model = kLlama7b;
   int calls = 0;
-  const AnalyzeResult a = Analyze(r, [&](const model::Model& m, db::ModuleDb db) {
+  const AnalyzeResult a = Analyze(r, [&](const model::Model& m, const db::ModuleDb& given) {
     ++calls;
     EXPECT_EQ(m.id, kLlama7b);
-    return db;
+    EXPECT_FALSE(given.modules().empty());
+    return LoadDb({});
   });
   EXPECT_EQ(calls, 1);
   EXPECT_EQ(a.analysis.parameters, 6'738'415'616);
+}
+
+// The Python package passes a dict's text and shares the catalogs it loaded
+// once: the same figures as the path and the catalogs loaded per request.
+TEST(ApiAnalyzeTest, ModelTextAndSharedCatalogsGiveTheSameAnalysis) {
+  AnalyzeRequest by_id;
+  by_id.model = kLlama7b;
+  by_id.hardware = "h100";
+  AnalyzeRequest by_text = by_id;
+  by_text.model = "<dict>";
+  by_text.model_text = ReadFile(std::string(LMP_SOURCE_DIR) + "/data/configs/meta-llama--Llama-2-7b-hf.json");
+  const db::ModuleDb db = LoadDb({});
+  const hardware::Catalog catalog = LoadHardware({});
+  const hardware::RuntimeCatalog runtimes = LoadRuntimes({});
+  by_text.sources.db = &db;
+  by_text.sources.hardware = &catalog;
+  by_text.sources.runtimes = &runtimes;
+  const AnalyzeResult a = Analyze(by_id), b = Analyze(by_text);
+  EXPECT_EQ(b.analysis.parameters, 6'738'415'616);
+  EXPECT_EQ(a.analysis.stages[1].totals, b.analysis.stages[1].totals);
+  EXPECT_EQ(a.roofline->stages[1].time_s, b.roofline->stages[1].time_s);
+  EXPECT_EQ(b.plan().model_id, "<dict>");
+}
+
+TEST(ApiAnalyzeTest, AModelTextFaultNamesItsNameAndPlace) {
+  AnalyzeRequest r;
+  r.model = "<dict>";
+  r.model_text = R"({"model_type": "llama", "hidden_size": "x"})";
+  try {
+    Analyze(r);
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.file(), "<dict>");
+  }
+}
+
+TEST(ApiAnalyzeTest, AHardwareTextIsADevice) {
+  AnalyzeRequest r;
+  r.model = kLlama7b;
+  r.hardware = "my-gpu";
+  r.scenario.stages = {analysis::Stage::kDecode};
+  Json device = LoadHardware({}).Get("h100").source;
+  device["name"] = "my-gpu";
+  device["aliases"] = Json::array();
+  r.sources.hardware_texts.push_back(
+      {"<hardware dict>", Json{{"schema", "lmp.hardware/1"}, {"devices", {device}}}.dump()});
+  const AnalyzeResult a = Analyze(r);
+  EXPECT_EQ(a.device->name, "my-gpu");
+  AnalyzeRequest h100 = r;
+  h100.hardware = "h100";
+  h100.sources.hardware_texts.clear();
+  EXPECT_EQ(Analyze(h100).roofline->stages[0].time_s, a.roofline->stages[0].time_s);
 }
 
 TEST(ApiAnalyzeTest, BadOptionsAreNamedByTheirField) {

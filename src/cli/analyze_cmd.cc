@@ -1,7 +1,7 @@
 #include "cli/analyze_cmd.h"
 
 #include "cli/layout_option.h"
-#include "report/html_report.h"
+#include "report/api_report.h"
 #include "report/report.h"
 #include "util/error.h"
 
@@ -58,7 +58,7 @@ int RunAnalyze(AnalyzeCmdOptions& o) {
   req.profile_given = ProfileGiven(o.flags);
   api::DatabaseHook hook;
   if (!o.user_db.analyze_missing.empty()) {
-    hook = [&](const model::Model& model, db::ModuleDb) {
+    hook = [&](const model::Model& model, const db::ModuleDb&) {
       return AnalyzeMissing(o.user_db, req.sources.db_files, model);
     };
   }
@@ -72,15 +72,13 @@ int RunAnalyze(AnalyzeCmdOptions& o) {
   const model::CheckpointComparison* ck = a.checkpoint ? &*a.checkpoint : nullptr;
   const std::string& format = o.out.format;
   if (format == "json") {
-    Json j = report::AnalysisJson(plan, a.analysis, roof, mem, ck);
-    if (a.deployment) j["deployment"] = report::DeploymentJson(*a.deployment, plan);
-    Emit(o.out, j.dump(2) + "\n");
+    Emit(o.out, report::AnalyzeDocument(a).dump(2) + "\n");
   } else if (format == "csv") {
     Emit(o.out, report::AnalysisCsv(plan, a.analysis, roof));
   } else if (format == "markdown") {
     Emit(o.out, deployment_line + report::AnalysisMarkdown(plan, a.analysis, roof, mem, TableOptionsFor(o.out)));
   } else if (format == "html") {
-    Emit(o.out, report::RenderHtml(report::HtmlFromAnalysis(plan, a.analysis, *roof, *mem)));
+    Emit(o.out, report::AnalyzeHtml(a));
   } else {
     Emit(o.out, deployment_line + report::AnalysisTable(plan, a.analysis, roof, mem, ck, TableOptionsFor(o.out)));
   }

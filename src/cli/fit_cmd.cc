@@ -2,7 +2,7 @@
 
 #include "cli/layout_option.h"
 #include "cli/output_options.h"
-#include "report/report.h"
+#include "report/api_report.h"
 #include "util/error.h"
 
 namespace lmp::cli {
@@ -35,16 +35,9 @@ int RunFit(FitCmdOptions& o) {
   req.profile_given = ProfileGiven(o.flags);
   api::FitResultSet f;
   f = api::Fit(req);
-  report::FitReport rep;
-  rep.model_id = f.model_id;
-  rep.device = &f.device;
-  rep.request = f.request;
-  rep.result = f.result;
-  rep.max_position_embeddings = f.max_position_embeddings;
+  const report::FitReport rep = report::FitReportOf(f);
   if (o.format == "json") {
-    Json j = report::FitJson(rep);
-    if (f.deployment) j["deployment"] = report::DeploymentJson(*f.deployment, *f.limiting_stage);
-    PrintJson(j);
+    PrintJson(report::FitDocument(f));
   } else {
     Print((f.deployment ? report::DeploymentText(*f.deployment, *f.limiting_stage) + "\n" : std::string()) +
           report::FitText(rep));

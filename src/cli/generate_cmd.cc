@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include "cli/layout_option.h"
-#include "report/html_report.h"
+#include "report/api_report.h"
 #include "report/report.h"
 
 namespace lmp::cli {
@@ -36,12 +36,7 @@ std::string DeployedReport(const api::GenerateResultSet& g, const std::string& f
   const request::Deployment& d = *g.deployment;
   const int64_t params = g.parameters();
   const double per_gpu = g.TokensPerSecondPerGpu();
-  if (format == "json") {
-    Json j = report::GenerateJson(plan, params, g.scenario, g.device, g.result, g.memory);
-    j["deployment"] = report::DeploymentJson(d, plan);
-    j["tokens_per_s_per_gpu"] = per_gpu;
-    return j.dump(2) + "\n";
-  }
+  if (format == "json") return report::GenerateDocument(g).dump(2) + "\n";
   if (format == "table") {
     return report::DeploymentText(d, plan) + "\n" +
            report::GenerateText(plan, params, g.scenario, g.device, g.result, g.memory) +
@@ -68,11 +63,7 @@ int RunGenerate(GenerateCmdOptions& o) {
   g = api::Generate(req);
   const std::string& format = o.out.format;
   if (format == "html") {
-    // The page's tables and chart: the prefill and the request's last
-    // decode step, the most expensive one (the fullest stage's, one GPU's).
-    const api::StepAnalysis s = api::LastSteps(g);
-    Emit(o.out,
-         report::RenderHtml(report::HtmlFromGenerate(g.plan(), s.analysis, s.roofline, g.result, g.memory, g.gen_len)));
+    Emit(o.out, report::GenerateHtml(g));
     return 0;
   }
   if (g.deployment) {
@@ -82,7 +73,7 @@ int RunGenerate(GenerateCmdOptions& o) {
   const analysis::Plan& plan = g.plan();
   const int64_t params = g.parameters();
   if (format == "json") {
-    Emit(o.out, report::GenerateJson(plan, params, g.scenario, g.device, g.result, g.memory).dump(2) + "\n");
+    Emit(o.out, report::GenerateDocument(g).dump(2) + "\n");
   } else if (format == "csv") {
     Emit(o.out, report::GenerateCsv(plan, params, g.scenario, g.device, g.result, g.memory));
   } else if (format == "markdown") {

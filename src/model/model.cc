@@ -118,14 +118,21 @@ const std::vector<CatalogEntry>& Catalog() {
 namespace {
 
 // `path` "-" is standard input, named "<stdin>" in errors.
-Model LoadFile(const std::string& path, const std::string& id) {
-  const std::string name = path == "-" ? "<stdin>" : path;
-  const Json doc = ParseJson(ReadFile(path), name);
+Model FromDoc(const Json& doc, const std::string& name, const std::string& id) {
   if (IsHfConfig(doc)) return BuildFromConfig(doc, name, id);
   return ParseModelDoc(doc, name);
 }
 
+Model LoadFile(const std::string& path, const std::string& id) {
+  const std::string name = path == "-" ? "<stdin>" : path;
+  return FromDoc(ParseJson(ReadFile(path), name), name, id);
+}
+
 }  // namespace
+
+Model LoadModelText(std::string_view text, const std::string& name) {
+  return FromDoc(ParseJson(text, name), name, name);
+}
 
 Model LoadModel(std::string_view spec) {
   const std::string s(spec);

@@ -61,6 +61,10 @@ std::vector<std::pair<std::string, formula::Value>> NumericConfig(const Json& co
 //     matches).
 Model LoadModel(std::string_view spec);
 
+// A config.json's or an architecture JSON's text, told apart as LoadModel
+// tells files apart; `name` stands for the file in errors and is the id.
+Model LoadModelText(std::string_view text, const std::string& name);
+
 struct CatalogEntry {
   std::string id;
   std::string description;
