@@ -1,0 +1,247 @@
+#include "py_requests.h"
+
+#include <pybind11/stl.h>
+
+#include <chrono>
+#include <utility>
+#include <vector>
+
+#include "analysis/module_eval.h"
+#include "api/request.h"
+#include "py_errors.h"
+#include "py_json.h"
+#include "py_options.h"
+#include "report/api_report.h"
+#include "report/catalog_report.h"
+#include "report/compare_report.h"
+#include "report/report.h"
+#include "request/compare.h"
+#include "util/error.h"
+
+namespace py = pybind11;
+
+namespace lmp::python {
+
+namespace {
+
+ErrorContext ContextOf(const api::ModelRequest& r) { return {r.model, r.sources.db_files}; }
+
+void ReadStage(Options& o, analysis::Scenario* s) {
+  std::string stage = "both";
+  o.Get("stage", &stage);
+  using analysis::Stage;
+  if (stage == "prefill") {
+    s->stages = {Stage::kPrefill};
+  } else if (stage == "decode") {
+    s->stages = {Stage::kDecode};
+  } else if (stage != "both") {
+    throw Error::Option("stage", "must be prefill, decode or both, got '" + stage + "'");
+  }
+}
+
+api::AnalyzeResult Analyze(const std::string& model, py::dict opts) {
+  api::AnalyzeRequest r;
+  r.model = model;
+  Options o(std::move(opts), "lmp.analyze");
+  ReadModelRequest(o, &r);
+  o.Get("kv_len", &r.scenario.decode_kv_len);
+  o.Get("all_logits", &r.scenario.all_logits);
+  o.Get("pp_stage", &r.pp_stage);
+  ReadStage(o, &r.scenario);
+  o.CheckAllUsed();
+  UseSharedCatalogs(&r);
+  return Call(ContextOf(r), [&] { return api::Analyze(r); });
+}
+
+api::GenerateResultSet Generate(const std::string& model, py::dict opts) {
+  api::GenerateRequest r;
+  r.model = model;
+  Options o(std::move(opts), "lmp.generate");
+  ReadModelRequest(o, &r);
+  o.Get("gen", &r.gen_len);
+  o.CheckAllUsed();
+  UseSharedCatalogs(&r);
+  return Call(ContextOf(r), [&] { return api::Generate(r); });
+}
+
+py::object Fit(const std::string& model, py::dict opts) {
+  api::FitRequest r;
+  r.model = model;
+  Options o(std::move(opts), "lmp.fit");
+  ReadModelRequest(o, &r);
+  o.Get("gen", &r.gen_len);
+  r.solve_prompt = o.Has("batch");
+  if (r.solve_prompt && o.Has("prompt")) {
+    throw Error::Option("prompt", "is what lmp.fit solves for when batch is given; drop one of them");
+  }
+  o.CheckAllUsed();
+  UseSharedCatalogs(&r);
+  const Json doc = Call(ContextOf(r), [&] { return report::FitDocument(api::Fit(r)); });
+  return ToPython(doc);
+}
+
+// One side of lmp.compare: every key of `opts` as lmp.generate takes it.
+request::RequestSpec SpecOf(py::dict opts, const std::string& side) {
+  Options o(std::move(opts), "lmp.compare (" + side + ")");
+  api::GenerateRequest r;
+  o.Get("model", &r.model);
+  ReadModelRequest(o, &r);
+  o.Get("gen", &r.gen_len);
+  o.CheckAllUsed();
+  if (!r.model_text.empty()) {
+    throw Error::Option("model", "lmp.compare takes catalog ids and paths; use lmp.generate for a dict");
+  }
+  request::RequestSpec spec;
+  spec.model = r.model;
+  spec.hardware = r.hardware;
+  spec.runtime = r.runtime;
+  spec.profile_given = r.profile_given;
+  spec.scenario = r.scenario;
+  spec.gen_len = r.gen_len;
+  if (!r.layout.parallel.empty() || !r.layout.cluster.empty() || r.layout.nodes != 0 ||
+      !r.layout.cluster_files.empty() || !r.layout.sharding_files.empty() || !r.sources.hardware_texts.empty()) {
+    throw Error::Option("parallel",
+                        "lmp.compare takes tp, pp, ep, dp and microbatches; parallel, cluster, nodes, cluster_file, "
+                        "sharding_file and hardware dicts are lmp.generate's");
+  }
+  spec.layout = {r.layout.tp, r.layout.pp, r.layout.ep, r.layout.dp};
+  spec.microbatches = r.layout.microbatches;
+  return spec;
+}
+
+py::object Compare(py::dict a_opts, py::dict b_opts, py::dict files) {
+  const request::RequestSpec a = SpecOf(std::move(a_opts), "a"), b = SpecOf(std::move(b_opts), "b");
+  Options o(std::move(files), "lmp.compare");
+  api::Sources s;
+  o.Get("db", &s.db_files);
+  o.Get("hardware_file", &s.hardware_files);
+  o.Get("runtime_file", &s.runtime_files);
+  o.CheckAllUsed();
+  const Json doc = Call({a.model, s.db_files}, [&] {
+    const db::ModuleDb db = s.db_files.empty() ? db::ModuleDb() : api::LoadDb(s.db_files);
+    const db::ModuleDb& use = s.db_files.empty() ? EmbeddedDb() : db;
+    const hardware::Catalog catalog = api::LoadHardware(s.hardware_files);
+    const hardware::RuntimeCatalog runtimes = api::LoadRuntimes(s.runtime_files);
+    const request::RequestOutcome ra = request::EvaluateRequest(a, use, catalog, runtimes, "A: ");
+    const request::RequestOutcome rb = request::EvaluateRequest(b, use, catalog, runtimes, "B: ");
+    return report::CompareJson(ra, rb);
+  });
+  return ToPython(doc);
+}
+
+py::object Models() {
+  const Json doc = Call({}, [] { return report::ModelsJson(model::Catalog()); });
+  return ToPython(doc);
+}
+
+py::object Hardware(py::object name, py::dict opts) {
+  Options o(std::move(opts), "lmp.hardware");
+  std::vector<std::string> files;
+  o.Get("hardware_file", &files);
+  o.CheckAllUsed();
+  const std::string device = name.is_none() ? "" : name.cast<std::string>();
+  const Json doc = Call({}, [&] {
+    const hardware::Catalog catalog = files.empty() ? hardware::Catalog() : api::LoadHardware(files);
+    const hardware::Catalog& use = files.empty() ? EmbeddedHardware() : catalog;
+    if (device.empty()) return report::HardwareListJson(use);
+    return Json(use.Get(device).source);
+  });
+  return ToPython(doc);
+}
+
+py::object ModuleEval(const std::string& name, py::dict assignments, py::dict opts) {
+  Options o(std::move(opts), "lmp.module_eval");
+  analysis::Scenario s;
+  o.Get("w_bits", &s.w_bits);
+  o.Get("a_bits", &s.a_bits);
+  o.Get("kv_bits", &s.kv_bits);
+  o.Get("w_group_size", &s.w_group_size);
+  o.Get("profile", &s.profile);
+  o.Get("sram_bytes", &s.sram_bytes);
+  std::vector<std::string> db_files;
+  o.Get("db", &db_files);
+  o.CheckAllUsed();
+  std::vector<std::pair<std::string, std::string>> pairs;
+  for (auto item : assignments) {
+    const py::handle v = item.second;
+    if (!py::isinstance<py::str>(v) && (!py::isinstance<py::int_>(v) || py::isinstance<py::bool_>(v))) {
+      throw Error::Option("params", "the value of " + std::string(py::str(item.first)) +
+                                        " must be an integer or a formula string, got " + std::string(py::repr(v)));
+    }
+    pairs.emplace_back(py::str(item.first), py::str(v));
+  }
+  const Json doc = Call({"", db_files}, [&] {
+    const db::ModuleDb loaded = db_files.empty() ? db::ModuleDb() : api::LoadDb(db_files);
+    const db::ModuleDb& db = db_files.empty() ? EmbeddedDb() : loaded;
+    return report::ModuleEvalJson(analysis::EvaluateModule(db, db.Get(name), pairs, s));
+  });
+  return ToPython(doc);
+}
+
+// For bench/python_overhead.py: the seconds each of `reps` calls of
+// api::Analyze takes for the request lmp.analyze(model, **opts) makes, in
+// C++ with no Python in between; the difference from timing lmp.analyze is
+// the package's overhead.
+std::vector<double> BenchAnalyze(const std::string& model, py::dict opts, int reps) {
+  api::AnalyzeRequest r;
+  r.model = model;
+  Options o(std::move(opts), "lmp.analyze");
+  ReadModelRequest(o, &r);
+  o.Get("kv_len", &r.scenario.decode_kv_len);
+  o.Get("all_logits", &r.scenario.all_logits);
+  o.Get("pp_stage", &r.pp_stage);
+  ReadStage(o, &r.scenario);
+  o.CheckAllUsed();
+  UseSharedCatalogs(&r);
+  return Call(ContextOf(r), [&] {
+    std::vector<double> times;
+    for (int i = 0; i < reps; ++i) {
+      const auto start = std::chrono::steady_clock::now();
+      const api::AnalyzeResult a = api::Analyze(r);
+      times.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    }
+    return times;
+  });
+}
+
+}  // namespace
+
+void RegisterRequests(py::module_& m) {
+  py::class_<api::AnalyzeResult>(m, "Analysis")
+      .def("document", [](const api::AnalyzeResult& a) { return ToPython(report::AnalyzeDocument(a)); })
+      .def("csv",
+           [](const api::AnalyzeResult& a) {
+             return report::AnalysisCsv(a.plan(), a.analysis, a.roofline ? &*a.roofline : nullptr);
+           })
+      .def("table",
+           [](const api::AnalyzeResult& a) {
+             std::string out = a.deployment ? report::DeploymentText(*a.deployment, a.plan()) + "\n" : "";
+             return out + report::AnalysisTable(a.plan(), a.analysis, a.roofline ? &*a.roofline : nullptr,
+                                                a.memory ? &*a.memory : nullptr,
+                                                a.checkpoint ? &*a.checkpoint : nullptr);
+           })
+      .def("html",
+           [](const api::AnalyzeResult& a) -> py::object {
+             if (!a.roofline) return py::none();
+             return py::str(report::AnalyzeHtml(a));
+           })
+      .def_property_readonly("parameters", [](const api::AnalyzeResult& a) { return a.analysis.parameters; })
+      .def_property_readonly("model_id", [](const api::AnalyzeResult& a) { return a.plan().model_id; });
+  py::class_<api::GenerateResultSet>(m, "Generation")
+      .def("document", [](const api::GenerateResultSet& g) { return ToPython(report::GenerateDocument(g)); })
+      .def("text",
+           [](const api::GenerateResultSet& g) {
+             return report::GenerateText(g.plan(), g.parameters(), g.scenario, g.device, g.result, g.memory);
+           })
+      .def("html", [](const api::GenerateResultSet& g) { return report::GenerateHtml(g); });
+  m.def("analyze", &Analyze, py::arg("model"), py::arg("options"));
+  m.def("generate", &Generate, py::arg("model"), py::arg("options"));
+  m.def("fit", &Fit, py::arg("model"), py::arg("options"));
+  m.def("compare", &Compare, py::arg("a"), py::arg("b"), py::arg("files"));
+  m.def("models", &Models);
+  m.def("hardware", &Hardware, py::arg("name"), py::arg("options"));
+  m.def("_bench_analyze", &BenchAnalyze, py::arg("model"), py::arg("options"), py::arg("reps"));
+  m.def("module_eval", &ModuleEval, py::arg("name"), py::arg("params"), py::arg("options"));
+}
+
+}  // namespace lmp::python
