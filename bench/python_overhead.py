@@ -2,10 +2,11 @@
 
     PYTHONPATH=build/python python3 bench/python_overhead.py
 
-For each request, the median wall time of lmp.analyze(...) from Python,
-and of api::Analyze on the same request in C++ (lmp._lmp._bench_analyze:
-the same options and shared catalogs, no Python in the loop), in the same
-process; the difference is the package's overhead per call. Then a sweep
+For each request, the median wall time of lmp.analyze(...) timed in
+Python, and of api::Analyze on the same request timed in C++
+(lmp._lmp._bench_analyze: the same options and shared catalogs, the result
+destroyed), called in turn in the same process; the difference is what the
+package adds per call. Then a sweep
 of a million scenarios, timed whole (lmp.sweep, to a DataFrame).
 """
 
@@ -15,7 +16,7 @@ import time
 import lmp
 from lmp import _lmp
 
-REPS = 400
+REPS = 1000
 CASES = [
     ("Llama-2-7b, no device", "meta-llama/Llama-2-7b-hf", {}),
     ("Llama-2-7b decode on h100", "meta-llama/Llama-2-7b-hf", dict(hardware="h100", stage="decode", batch=8)),
@@ -23,30 +24,35 @@ CASES = [
 ]
 
 
-def python_times(model, kwargs):
-    times = []
+def measure(model, kwargs):
+    """Medians, in µs, of lmp.analyze timed in Python, of the extension's
+    own call (lmp._lmp.analyze, the options dict made beforehand) and of the
+    same request's api::Analyze timed in C++, one call each in turn so that
+    all three meet the same caches."""
+    options = {k: v for k, v in dict(batch=1, stage="both", w_bits=16, a_bits=16, kv_bits=16, w_group_size=0,
+                                      compute="auto", all_logits=False, pp_stage=0, tp=1, pp=1, ep=1, dp=1).items()}
+    options.update(kwargs)
+    py, raw, cpp = [], [], []
     for _ in range(REPS):
         start = time.perf_counter()
         lmp.analyze(model, **kwargs)
-        times.append(time.perf_counter() - start)
-    return times
-
-
-def cpp_options(kwargs):
-    options = {k: v for k, v in kwargs.items()}
-    options.setdefault("stage", "both")
-    return options
+        py.append(time.perf_counter() - start)
+        opts = dict(options)
+        start = time.perf_counter()
+        _lmp.analyze(model, opts)
+        raw.append(time.perf_counter() - start)
+        cpp += _lmp._bench_analyze(model, dict(options), 1)
+    return [statistics.median(x) * 1e6 for x in (py, raw, cpp)]
 
 
 def main():
-    print("{:<28} {:>12} {:>12} {:>12}".format("request", "python_us", "cpp_us", "overhead_us"))
+    print("{:<28} {:>10} {:>10} {:>10} {:>12} {:>12}".format("request", "python_us", "binding_us", "cpp_us",
+                                                             "overhead_us", "of_which_py"))
     for label, model, kwargs in CASES:
         lmp.analyze(model, **kwargs)  # the catalogs load once per process
-        py = statistics.median(python_times(model, kwargs)) * 1e6
-        cpp = statistics.median(_lmp._bench_analyze(model, cpp_options(kwargs), REPS)) * 1e6
-        py2 = statistics.median(python_times(model, kwargs)) * 1e6
-        py = min(py, py2)
-        print("{:<28} {:>12.1f} {:>12.1f} {:>12.1f}".format(label, py, cpp, py - cpp))
+        py, raw, cpp = measure(model, kwargs)
+        print("{:<28} {:>10.1f} {:>10.1f} {:>10.1f} {:>12.1f} {:>12.1f}".format(label, py, raw, cpp, py - cpp,
+                                                                             py - raw))
     devices = [d["name"] for d in lmp.hardware()][:16]
     start = time.perf_counter()
     df = lmp.sweep(model="meta-llama/Llama-2-7b-hf", hardware=devices, batch=range(1, 251), prompt=range(16, 4016, 16))

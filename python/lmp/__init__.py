@@ -27,16 +27,8 @@ __all__ = ["analyze", "generate", "fit", "compare", "sweep", "models", "hardware
            "Analysis", "Generation", "Error", "InputError", "ModelError", "DatabaseError"]
 
 
-def _common(hardware, options, *, w_bits, a_bits, kv_bits, w_group_size, compute, profile, sram_bytes, runtime,
-            tp, pp, ep, dp, parallel, cluster, nodes, microbatches, db, hardware_file, runtime_file, cluster_file,
-            sharding_file):
-    hardware_options(hardware, options)
-    options.update(given(w_bits=w_bits, a_bits=a_bits, kv_bits=kv_bits, w_group_size=w_group_size, compute=compute,
-                         profile=profile, sram_bytes=sram_bytes, runtime=runtime, tp=tp, pp=pp, ep=ep, dp=dp,
-                         parallel=parallel, cluster=cluster, nodes=nodes, microbatches=microbatches, db=paths(db),
-                         hardware_file=paths(hardware_file), runtime_file=paths(runtime_file),
-                         cluster_file=paths(cluster_file), sharding_file=paths(sharding_file)))
-    return options
+def _files(value):
+    return None if value is None else paths(value)
 
 
 def analyze(model, *, batch=1, seq=None, prompt=None, kv_len=None, stage="both", hardware=None,
@@ -82,15 +74,17 @@ def analyze(model, *, batch=1, seq=None, prompt=None, kv_len=None, stage="both",
     Raises:
         lmp.Error (InputError, ModelError, DatabaseError) for bad input.
     """
-    options = {}
-    name = model_options(model, options)
-    options.update(given(batch=batch, prompt=prompt_of(prompt, seq), kv_len=kv_len, stage=stage,
-                         all_logits=all_logits, pp_stage=pp_stage))
-    _common(hardware, options, w_bits=w_bits, a_bits=a_bits, kv_bits=kv_bits, w_group_size=w_group_size,
-            compute=compute, profile=profile, sram_bytes=sram_bytes, runtime=runtime, tp=tp, pp=pp, ep=ep, dp=dp,
-            parallel=parallel, cluster=cluster, nodes=nodes, microbatches=microbatches, db=db,
-            hardware_file=hardware_file, runtime_file=runtime_file, cluster_file=cluster_file,
-            sharding_file=sharding_file)
+    # One dict literal, None meaning "not given": the core reads each key once.
+    options = {"batch": batch, "prompt": prompt if seq is None else prompt_of(prompt, seq), "kv_len": kv_len,
+               "stage": stage, "all_logits": all_logits, "pp_stage": pp_stage, "w_bits": w_bits, "a_bits": a_bits,
+               "kv_bits": kv_bits, "w_group_size": w_group_size, "compute": compute, "profile": profile,
+               "sram_bytes": sram_bytes, "runtime": runtime, "tp": tp, "pp": pp, "ep": ep, "dp": dp,
+               "parallel": parallel, "cluster": cluster, "nodes": nodes, "microbatches": microbatches,
+               "db": _files(db), "hardware_file": _files(hardware_file), "runtime_file": _files(runtime_file),
+               "cluster_file": _files(cluster_file), "sharding_file": _files(sharding_file)}
+    name = model if type(model) is str and model else model_options(model, options)
+    if hardware is not None:
+        hardware_options(hardware, options)
     return Analysis(_lmp.analyze(name, options))
 
 
@@ -114,14 +108,15 @@ def generate(model, *, hardware, batch=1, prompt=None, seq=None, gen=256, w_bits
         an ``lmp.Generation``: ``.ttft_s``, ``.tpot_s``, ``.e2e_s``,
         ``.tokens_per_s``, ``.fits``, ``.to_dict()``; the HTML report in Jupyter.
     """
-    options = {}
-    name = model_options(model, options)
-    options.update(given(batch=batch, prompt=prompt_of(prompt, seq), gen=gen))
-    _common(hardware, options, w_bits=w_bits, a_bits=a_bits, kv_bits=kv_bits, w_group_size=w_group_size,
-            compute=compute, profile=profile, sram_bytes=sram_bytes, runtime=runtime, tp=tp, pp=pp, ep=ep, dp=dp,
-            parallel=parallel, cluster=cluster, nodes=nodes, microbatches=microbatches, db=db,
-            hardware_file=hardware_file, runtime_file=runtime_file, cluster_file=cluster_file,
-            sharding_file=sharding_file)
+    options = {"batch": batch, "prompt": prompt if seq is None else prompt_of(prompt, seq), "gen": gen,
+               "w_bits": w_bits, "a_bits": a_bits, "kv_bits": kv_bits, "w_group_size": w_group_size,
+               "compute": compute, "profile": profile, "sram_bytes": sram_bytes, "runtime": runtime, "tp": tp,
+               "pp": pp, "ep": ep, "dp": dp, "parallel": parallel, "cluster": cluster, "nodes": nodes,
+               "microbatches": microbatches, "db": _files(db), "hardware_file": _files(hardware_file),
+               "runtime_file": _files(runtime_file), "cluster_file": _files(cluster_file),
+               "sharding_file": _files(sharding_file)}
+    name = model if type(model) is str and model else model_options(model, options)
+    hardware_options(hardware, options)
     return Generation(_lmp.generate(name, options))
 
 
@@ -139,13 +134,14 @@ def fit(model, *, hardware, batch=None, prompt=None, seq=None, gen=256, w_bits=1
     if batch is not None and (prompt is not None or seq is not None):
         raise InputError("prompt: is what lmp.fit solves for when batch is given; drop one of them",
                          place="prompt", option="prompt")
-    options = {}
-    name = model_options(model, options)
-    options.update(given(batch=batch, prompt=prompt_of(prompt, seq), gen=gen))
-    _common(hardware, options, w_bits=w_bits, a_bits=a_bits, kv_bits=kv_bits, w_group_size=w_group_size,
-            compute=compute, profile=profile, sram_bytes=None, runtime=runtime, tp=tp, pp=pp, ep=ep, dp=dp,
-            parallel=parallel, cluster=cluster, nodes=nodes, microbatches=microbatches, db=db,
-            hardware_file=hardware_file, runtime_file=None, cluster_file=cluster_file, sharding_file=sharding_file)
+    options = {"batch": batch, "prompt": prompt if seq is None else prompt_of(prompt, seq), "gen": gen,
+               "w_bits": w_bits, "a_bits": a_bits, "kv_bits": kv_bits, "w_group_size": w_group_size,
+               "compute": compute, "profile": profile, "runtime": runtime, "tp": tp, "pp": pp, "ep": ep, "dp": dp,
+               "parallel": parallel, "cluster": cluster, "nodes": nodes, "microbatches": microbatches,
+               "db": _files(db), "hardware_file": _files(hardware_file), "cluster_file": _files(cluster_file),
+               "sharding_file": _files(sharding_file)}
+    name = model if type(model) is str and model else model_options(model, options)
+    hardware_options(hardware, options)
     return _lmp.fit(name, options)
 
 

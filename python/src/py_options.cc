@@ -12,9 +12,18 @@ namespace lmp::python {
 
 Options::Options(py::dict d, std::string call) : d_(std::move(d)), call_(std::move(call)) {}
 
-bool Options::Has(const char* key) const { return d_.contains(key) && !d_[key].is_none(); }
+bool Options::Has(const char* key) const {
+  PyObject* v = PyDict_GetItemString(d_.ptr(), key);
+  return v != nullptr && v != Py_None;
+}
 
 py::object Options::Raw(const char* key) const { return d_.contains(key) ? py::object(d_[key]) : py::none(); }
+
+PyObject* Options::Find(const char* key) {
+  used_.push_back(key);
+  PyObject* v = PyDict_GetItemString(d_.ptr(), key);
+  return v == Py_None ? nullptr : v;
+}
 
 namespace {
 
@@ -40,9 +49,9 @@ std::string AsString(const py::handle& v, const char* key) {
 }  // namespace
 
 bool Options::Get(const char* key, int64_t* out) {
-  used_.emplace_back(key);
-  if (!Has(key)) return false;
-  *out = AsInt(d_[key], key);
+  PyObject* v = Find(key);
+  if (!v) return false;
+  *out = AsInt(v, key);
   return true;
 }
 
@@ -55,25 +64,23 @@ bool Options::Get(const char* key, int* out) {
 }
 
 bool Options::Get(const char* key, bool* out) {
-  used_.emplace_back(key);
-  if (!Has(key)) return false;
-  const py::handle v = d_[key];
-  if (!py::isinstance<py::bool_>(v)) throw Error::Option(key, "must be True or False, got " + TypeName(v));
-  *out = v.cast<bool>();
+  PyObject* v = Find(key);
+  if (!v) return false;
+  if (!PyBool_Check(v)) throw Error::Option(key, "must be True or False, got " + TypeName(v));
+  *out = v == Py_True;
   return true;
 }
 
 bool Options::Get(const char* key, std::string* out) {
-  used_.emplace_back(key);
-  if (!Has(key)) return false;
-  *out = AsString(d_[key], key);
+  PyObject* v = Find(key);
+  if (!v) return false;
+  *out = AsString(v, key);
   return true;
 }
 
 bool Options::Get(const char* key, std::vector<std::string>* out) {
-  used_.emplace_back(key);
-  if (!Has(key)) return false;
-  const py::handle v = d_[key];
+  const py::handle v = Find(key);
+  if (!v) return false;
   out->clear();
   if (py::isinstance<py::str>(v)) {
     out->push_back(v.cast<std::string>());
@@ -87,9 +94,8 @@ bool Options::Get(const char* key, std::vector<std::string>* out) {
 }
 
 bool Options::Get(const char* key, std::vector<int64_t>* out) {
-  used_.emplace_back(key);
-  if (!Has(key)) return false;
-  const py::handle v = d_[key];
+  const py::handle v = Find(key);
+  if (!v) return false;
   out->clear();
   if (py::isinstance<py::int_>(v) && !py::isinstance<py::bool_>(v)) {
     out->push_back(AsInt(v, key));
@@ -106,8 +112,9 @@ bool Options::Get(const char* key, std::vector<int64_t>* out) {
 void Options::CheckAllUsed() const {
   for (auto item : d_) {
     const std::string key = py::str(item.first);
-    if (std::find(used_.begin(), used_.end(), key) != used_.end()) continue;
-    throw Error::Option(key, "is not an option of " + call_ + DidYouMean(key, used_));
+    const bool used = std::any_of(used_.begin(), used_.end(), [&](const char* u) { return key == u; });
+    if (used) continue;
+    throw Error::Option(key, "is not an option of " + call_ + DidYouMean(key, std::vector<std::string>(used_.begin(), used_.end())));
   }
 }
 

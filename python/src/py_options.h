@@ -20,7 +20,8 @@ class Options {
   // `call` names the function in errors about unknown keys ("lmp.analyze").
   Options(pybind11::dict d, std::string call);
 
-  // Each reads `key` into *out when present and not None; false otherwise.
+  // Each reads `key` (a string literal) into *out when present and not
+  // None; false otherwise.
   bool Get(const char* key, int64_t* out);
   bool Get(const char* key, int* out);
   bool Get(const char* key, bool* out);
@@ -36,9 +37,13 @@ class Options {
   void CheckAllUsed() const;
 
  private:
+  // The value of `key` (borrowed), or null when absent or None; marks the
+  // key read.
+  PyObject* Find(const char* key);
+
   pybind11::dict d_;
   std::string call_;
-  std::vector<std::string> used_;
+  std::vector<const char*> used_;  // the keys read: string literals
 };
 
 // The catalogs loaded once per process and shared by every call that
