@@ -23,7 +23,7 @@ from ._results import Analysis, Generation
 
 __version__ = _lmp.__version__
 
-__all__ = ["analyze", "generate", "fit", "compare", "sweep", "models", "hardware", "module_eval",
+__all__ = ["analyze", "generate", "fit", "compare", "sweep", "plan", "validate", "models", "hardware", "module_eval",
            "Analysis", "Generation", "Error", "InputError", "ModelError", "DatabaseError"]
 
 
@@ -194,7 +194,7 @@ def sweep(*, model, hardware, batch=1, prompt=2048, gen=256, w_bits=16, a_bits=1
 
     Each of model, hardware, profile, batch, prompt, gen, w_bits, a_bits,
     kv_bits, tp, pp, ep, dp is a value or a list (``range`` works). The
-    default runtime is "ideal", as for ``lmp sweep``.
+    default runtime is the catalog's default ("serving"), as for ``lmp sweep``.
 
     Returns:
         a pandas DataFrame, one row per scenario; model, device, profile,
@@ -222,6 +222,52 @@ def sweep(*, model, hardware, batch=1, prompt=2048, gen=256, w_bits=16, a_bits=1
     df = pd.DataFrame(columns)
     df.attrs["skipped"] = out["skipped"]
     return df
+
+
+def plan(model, *, hardware, gpus, prompt=2048, gen=256, max_tpot=None, max_ttft=None, max_batch=1024, w_bits=16,
+         a_bits=16, kv_bits=16, runtime=None, cluster=None, jobs=None, db=None, hardware_file=None,
+         runtime_file=None, cluster_file=None, sharding_file=None):
+    """Every valid layout (tp x pp x ep x dp within ``gpus``) times every
+    batch up to ``max_batch``, as ``lmp plan``: the throughput/latency
+    frontier and the best layout within the limits.
+
+    Args:
+        max_tpot, max_ttft: latency limits, in seconds or as text ("50ms", "2s").
+        Others: as for ``lmp.generate``; ``jobs`` threads (default: one per
+        hardware thread).
+
+    Returns:
+        the lmp.plan/1 document (a dict), as ``lmp plan --format json``.
+    """
+    options = {"hardware": hardware, "gpus": gpus, "prompt": prompt, "gen": gen, "max_tpot": max_tpot,
+               "max_ttft": max_ttft, "max_batch": max_batch, "w_bits": w_bits, "a_bits": a_bits,
+               "kv_bits": kv_bits, "runtime": runtime, "cluster": cluster, "jobs": jobs, "db": _files(db),
+               "hardware_file": _files(hardware_file), "runtime_file": _files(runtime_file),
+               "cluster_file": _files(cluster_file), "sharding_file": _files(sharding_file)}
+    if not isinstance(model, (str, os.PathLike)):
+        raise InputError("model: lmp.plan takes a catalog id or a path, got " + type(model).__name__,
+                         place="model", option="model")
+    return _lmp.plan(os.fspath(model), options)
+
+
+def validate(*, split="all", gpus="all", runtime=None, dataset=None, db=None, hardware_file=None,
+             runtime_file=None):
+    """Predicts every measured figure of the dataset (default: the embedded
+    data/measurements/) and compares, as ``lmp validate``.
+
+    Args:
+        split: "all", "fit" (the figures the time model was fitted to) or
+            "held_out" (the others).
+        gpus: "all", "single" or "multi".
+        runtime: predict every case under this runtime (default: each case's).
+        dataset: lmp.measurements/1 files instead of the embedded ones.
+
+    Returns:
+        the lmp.validate/1 document (a dict): every case and the error statistics.
+    """
+    return _lmp.validate({"split": split, "gpus": gpus, "runtime": runtime, "dataset": _files(dataset),
+                          "db": _files(db), "hardware_file": _files(hardware_file),
+                          "runtime_file": _files(runtime_file)})
 
 
 def models():

@@ -90,6 +90,17 @@ def sweep(*, model: Names, hardware: Names, batch: Ints = ..., prompt: Ints = ..
           ep: Ints = ..., dp: Ints = ..., jobs: Optional[int] = ..., db: Optional[Paths] = ...,
           hardware_file: Optional[Paths] = ..., runtime_file: Optional[Paths] = ...) -> pandas.DataFrame: ...
 
+def plan(model: Union[str, os.PathLike], *, hardware: str, gpus: int, prompt: int = ..., gen: int = ...,
+         max_tpot: Optional[Union[float, str]] = ..., max_ttft: Optional[Union[float, str]] = ...,
+         max_batch: int = ..., w_bits: int = ..., a_bits: int = ..., kv_bits: int = ..., runtime: Optional[str] = ...,
+         cluster: Optional[str] = ..., jobs: Optional[int] = ..., db: Optional[Paths] = ...,
+         hardware_file: Optional[Paths] = ..., runtime_file: Optional[Paths] = ...,
+         cluster_file: Optional[Paths] = ..., sharding_file: Optional[Paths] = ...) -> Dict[str, Any]: ...
+
+def validate(*, split: str = ..., gpus: str = ..., runtime: Optional[str] = ..., dataset: Optional[Paths] = ...,
+             db: Optional[Paths] = ..., hardware_file: Optional[Paths] = ...,
+             runtime_file: Optional[Paths] = ...) -> Dict[str, Any]: ...
+
 def models() -> List[Dict[str, str]]: ...
 def hardware(name: Optional[str] = ..., *, hardware_file: Optional[Paths] = ...) -> Any: ...
 def module_eval(name: str, params: Optional[Dict[str, Union[int, str]]] = ..., *, w_bits: int = ...,

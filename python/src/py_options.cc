@@ -71,6 +71,16 @@ bool Options::Get(const char* key, bool* out) {
   return true;
 }
 
+bool Options::Get(const char* key, double* out) {
+  const py::handle v = Find(key);
+  if (!v) return false;
+  if (py::isinstance<py::bool_>(v) || (!py::isinstance<py::int_>(v) && !py::isinstance<py::float_>(v))) {
+    throw Error::Option(key, "must be a number, got " + TypeName(v) + " " + std::string(py::repr(v)));
+  }
+  *out = v.cast<double>();
+  return true;
+}
+
 bool Options::Get(const char* key, std::string* out) {
   PyObject* v = Find(key);
   if (!v) return false;
@@ -114,7 +124,8 @@ void Options::CheckAllUsed() const {
     const std::string key = py::str(item.first);
     const bool used = std::any_of(used_.begin(), used_.end(), [&](const char* u) { return key == u; });
     if (used) continue;
-    throw Error::Option(key, "is not an option of " + call_ + DidYouMean(key, std::vector<std::string>(used_.begin(), used_.end())));
+    throw Error::Option(
+        key, "is not an option of " + call_ + DidYouMean(key, std::vector<std::string>(used_.begin(), used_.end())));
   }
 }
 
@@ -168,11 +179,10 @@ void ReadModelRequest(Options& o, api::ModelRequest* r) {
   if (o.Get("hardware_text", &hardware_text)) src.hardware_texts.push_back({"<hardware dict>", hardware_text});
 }
 
-void UseSharedCatalogs(api::ModelRequest* r) {
-  api::Sources& s = r->sources;
-  if (s.db_files.empty()) s.db = &EmbeddedDb();
-  if (s.hardware_files.empty() && s.hardware_texts.empty()) s.hardware = &EmbeddedHardware();
-  if (s.runtime_files.empty()) s.runtimes = &EmbeddedRuntimes();
+void UseShared(api::Sources* s) {
+  if (s->db_files.empty()) s->db = &EmbeddedDb();
+  if (s->hardware_files.empty() && s->hardware_texts.empty()) s->hardware = &EmbeddedHardware();
+  if (s->runtime_files.empty()) s->runtimes = &EmbeddedRuntimes();
 }
 
 }  // namespace lmp::python

@@ -25,6 +25,8 @@ class Options {
   bool Get(const char* key, int64_t* out);
   bool Get(const char* key, int* out);
   bool Get(const char* key, bool* out);
+  // An int or a float.
+  bool Get(const char* key, double* out);
   bool Get(const char* key, std::string* out);
   // A str or a list of str.
   bool Get(const char* key, std::vector<std::string>* out);
@@ -55,8 +57,9 @@ const hardware::RuntimeCatalog& EmbeddedRuntimes();
 // What analyze, generate and fit share: model, scenario, device, runtime,
 // layout and the catalog files (docs/python.md lists the keys).
 void ReadModelRequest(Options& o, api::ModelRequest* r);
-// Points r->sources at the shared catalogs where no file layers over them.
-void UseSharedCatalogs(api::ModelRequest* r);
+// Points the sources at the shared catalogs where no file layers over them.
+void UseShared(api::Sources* s);
+inline void UseSharedCatalogs(api::ModelRequest* r) { UseShared(&r->sources); }
 
 }  // namespace lmp::python
 

@@ -2,11 +2,14 @@
 
 #include <pybind11/stl.h>
 
+#include <algorithm>
 #include <chrono>
+#include <thread>
 #include <utility>
 #include <vector>
 
 #include "analysis/module_eval.h"
+#include "api/commands.h"
 #include "api/request.h"
 #include "py_errors.h"
 #include "py_json.h"
@@ -14,8 +17,11 @@
 #include "report/api_report.h"
 #include "report/catalog_report.h"
 #include "report/compare_report.h"
+#include "report/plan_report.h"
 #include "report/report.h"
+#include "report/validate_report.h"
 #include "request/compare.h"
+#include "util/duration.h"
 #include "util/error.h"
 
 namespace py = pybind11;
@@ -117,14 +123,10 @@ py::object Compare(py::dict a_opts, py::dict b_opts, py::dict files) {
   o.Get("hardware_file", &s.hardware_files);
   o.Get("runtime_file", &s.runtime_files);
   o.CheckAllUsed();
+  UseShared(&s);
   const Json doc = Call({a.model, s.db_files}, [&] {
-    const db::ModuleDb db = s.db_files.empty() ? db::ModuleDb() : api::LoadDb(s.db_files);
-    const db::ModuleDb& use = s.db_files.empty() ? EmbeddedDb() : db;
-    const hardware::Catalog catalog = api::LoadHardware(s.hardware_files);
-    const hardware::RuntimeCatalog runtimes = api::LoadRuntimes(s.runtime_files);
-    const request::RequestOutcome ra = request::EvaluateRequest(a, use, catalog, runtimes, "A: ");
-    const request::RequestOutcome rb = request::EvaluateRequest(b, use, catalog, runtimes, "B: ");
-    return report::CompareJson(ra, rb);
+    const api::CompareResult r = api::Compare({a, b, s});
+    return report::CompareJson(r.a, r.b);
   });
   return ToPython(doc);
 }
@@ -175,6 +177,86 @@ py::object ModuleEval(const std::string& name, py::dict assignments, py::dict op
     const db::ModuleDb& db = db_files.empty() ? EmbeddedDb() : loaded;
     return report::ModuleEvalJson(analysis::EvaluateModule(db, db.Get(name), pairs, s));
   });
+  return ToPython(doc);
+}
+
+// A duration option: seconds as a number, or text as the CLI takes it ("50ms");
+// 0 when not given.
+double DurationOf(Options& o, const char* key) {
+  if (py::isinstance<py::str>(o.Raw(key))) {
+    std::string text;
+    o.Get(key, &text);
+    return ParseDuration(text, Opt(key));
+  }
+  double seconds = 0;
+  o.Get(key, &seconds);
+  if (seconds < 0) throw Error::Option(key, "must not be negative, got " + std::to_string(seconds));
+  return seconds;
+}
+
+py::object Plan(const std::string& model, py::dict opts) {
+  Options o(std::move(opts), "lmp.plan");
+  api::PlanRequest r;
+  r.model = model;
+  request::PlanSearch& search = r.search;
+  o.Get("hardware", &r.hardware);
+  o.Get("gpus", &search.gpus);
+  o.Get("prompt", &search.scenario.prompt_len);
+  o.Get("gen", &search.gen_len);
+  o.Get("max_batch", &search.max_batch);
+  o.Get("w_bits", &search.scenario.w_bits);
+  o.Get("a_bits", &search.scenario.a_bits);
+  o.Get("kv_bits", &search.scenario.kv_bits);
+  o.Get("runtime", &r.runtime);
+  o.Get("cluster", &r.cluster);
+  int64_t jobs = 0;
+  o.Get("jobs", &jobs);
+  search.jobs = jobs > 0 ? static_cast<int>(jobs) : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  search.max_tpot_s = DurationOf(o, "max_tpot");
+  search.max_ttft_s = DurationOf(o, "max_ttft");
+  o.Get("db", &r.sources.db_files);
+  o.Get("hardware_file", &r.sources.hardware_files);
+  o.Get("runtime_file", &r.sources.runtime_files);
+  o.Get("cluster_file", &r.cluster_files);
+  o.Get("sharding_file", &r.sharding_files);
+  o.CheckAllUsed();
+  UseShared(&r.sources);
+  const Json doc = Call({model, r.sources.db_files}, [&] {
+    const api::PlanResultSet p = api::Plan(r);
+    const report::PlanContext c{p.model_id, &p.device, p.cluster, p.runtime, p.search};
+    return report::PlanJson(c, p.result);
+  });
+  return ToPython(doc);
+}
+
+py::object Validate(py::dict opts) {
+  Options o(std::move(opts), "lmp.validate");
+  api::ValidateRequest r;
+  o.Get("dataset", &r.datasets);
+  o.Get("runtime", &r.options.runtime);
+  std::string split = "all", gpus = "all";
+  o.Get("split", &split);
+  o.Get("gpus", &gpus);
+  if (split == "fit") {
+    r.options.split = validate::Split::kFit;
+  } else if (split == "held_out") {
+    r.options.split = validate::Split::kHeldOut;
+  } else if (split != "all") {
+    throw Error::Option("split", "must be all, fit or held_out, got '" + split + "'");
+  }
+  if (gpus == "single") {
+    r.options.gpus = validate::Gpus::kSingle;
+  } else if (gpus == "multi") {
+    r.options.gpus = validate::Gpus::kMulti;
+  } else if (gpus != "all") {
+    throw Error::Option("gpus", "must be all, single or multi, got '" + gpus + "'");
+  }
+  o.Get("db", &r.sources.db_files);
+  o.Get("hardware_file", &r.sources.hardware_files);
+  o.Get("runtime_file", &r.sources.runtime_files);
+  o.CheckAllUsed();
+  UseShared(&r.sources);
+  const Json doc = Call({"", r.sources.db_files}, [&] { return report::ValidateJson(api::Validate(r).result); });
   return ToPython(doc);
 }
 
@@ -241,6 +323,8 @@ void RegisterRequests(py::module_& m) {
   m.def("compare", &Compare, py::arg("a"), py::arg("b"), py::arg("files"));
   m.def("models", &Models);
   m.def("hardware", &Hardware, py::arg("name"), py::arg("options"));
+  m.def("plan", &Plan, py::arg("model"), py::arg("options"));
+  m.def("validate", &Validate, py::arg("options"));
   m.def("_bench_analyze", &BenchAnalyze, py::arg("model"), py::arg("options"), py::arg("reps"));
   m.def("module_eval", &ModuleEval, py::arg("name"), py::arg("params"), py::arg("options"));
 }

@@ -15,7 +15,7 @@
 #include <utility>
 #include <vector>
 
-#include "api/request.h"
+#include "api/commands.h"
 #include "py_errors.h"
 #include "py_options.h"
 #include "py_requests.h"
@@ -28,15 +28,14 @@ namespace lmp::python {
 
 namespace {
 
-sweep::Axes ReadAxes(Options& o, const hardware::RuntimeCatalog& runtimes) {
+sweep::Axes ReadAxes(Options& o) {
   sweep::Axes axes;
   if (!o.Get("model", &axes.models)) throw Error::Option("model", "is required: a catalog id or path, or a list");
   if (!o.Get("hardware", &axes.devices)) throw Error::Option("hardware", "is required: a device name, or a list");
-  std::string runtime;
-  o.Get("runtime", &runtime);
-  const hardware::Runtime& r = runtimes.GetOrDefault(runtime, Opt("runtime"));
-  axes.runtime = r.name;
-  if (!o.Get("profile", &axes.profiles)) axes.profiles = {r.execution_profile.empty() ? "fused" : r.execution_profile};
+  axes.runtime.clear();  // the catalog's default, as `lmp sweep`'s
+  o.Get("runtime", &axes.runtime);
+  axes.profiles.clear();
+  o.Get("profile", &axes.profiles);
   o.Get("batch", &axes.batches);
   o.Get("prompt", &axes.prompts);
   o.Get("gen", &axes.gens);
@@ -141,21 +140,12 @@ py::dict SweepColumns(py::dict opts) {
   if (jobs < 0) throw Error::Option("jobs", "must be a positive integer, got " + std::to_string(jobs));
   if (jobs == 0) jobs = std::max(1u, std::thread::hardware_concurrency());
   const ErrorContext context{"", src.db_files};
-  std::optional<hardware::RuntimeCatalog> runtimes_loaded;
-  const hardware::RuntimeCatalog& runtimes =
-      src.runtime_files.empty() ? EmbeddedRuntimes() : Call(context, [&]() -> const hardware::RuntimeCatalog& {
-        return runtimes_loaded.emplace(api::LoadRuntimes(src.runtime_files));
-      });
-  const sweep::Axes axes = ReadAxes(o, runtimes);
+  api::SweepRequest req;
+  req.axes = ReadAxes(o);
   o.CheckAllUsed();
-  std::optional<db::ModuleDb> db_loaded;
-  std::optional<hardware::Catalog> catalog_loaded;
-  std::unique_ptr<sweep::Sweep> sw = Call(context, [&] {
-    const db::ModuleDb& db = src.db_files.empty() ? EmbeddedDb() : db_loaded.emplace(api::LoadDb(src.db_files));
-    const hardware::Catalog& catalog =
-        src.hardware_files.empty() ? EmbeddedHardware() : catalog_loaded.emplace(api::LoadHardware(src.hardware_files));
-    return std::make_unique<sweep::Sweep>(axes, db, catalog, runtimes);
-  });
+  req.sources = src;
+  UseShared(&req.sources);
+  const std::shared_ptr<const sweep::Sweep> sw = Call(context, [&] { return api::PrepareSweep(std::move(req)); });
   std::vector<sweep::Row> rows;
   try {
     rows = Evaluate(*sw, static_cast<int>(jobs));

@@ -124,3 +124,14 @@ def test_hardware_as_dict():
     # per token (within the few compute-bound operations' share).
     assert half.to_dict()["hardware"]["name"] == "h100-half-bandwidth"
     assert 1.9 < half.tpot_s / fast.tpot_s <= 2.0
+
+
+def test_plan_equals_cli_json():
+    mine = lmp.plan("meta-llama/Llama-2-13b-hf", hardware="h100", gpus=4, max_tpot="50ms", max_batch=64, jobs=1)
+    assert mine == cli_json("plan", "meta-llama/Llama-2-13b-hf", "--hardware", "h100", "--gpus", "4",
+                            "--max-tpot", "50ms", "--max-batch", "64", "--jobs", "1")
+    assert lmp.plan("meta-llama/Llama-2-13b-hf", hardware="h100", gpus=4, max_tpot=0.05, max_batch=64) == mine
+
+
+def test_validate_equals_cli_json():
+    assert lmp.validate(split="held_out") == cli_json("validate", "--split", "held_out")

@@ -62,7 +62,7 @@ def test_roofline_example_writes_a_png(tmp_path, source_dir):
     assert len({tuple(p) for p in pixels.reshape(-1, pixels.shape[-1])[::97]}) > 20
 
 
-@pytest.mark.parametrize("fn", ["analyze", "generate", "fit", "compare", "sweep", "models", "hardware",
+@pytest.mark.parametrize("fn", ["analyze", "generate", "fit", "compare", "sweep", "plan", "validate", "models", "hardware",
                                 "module_eval"])
 def test_every_function_has_a_docstring(fn):
     doc = getattr(lmp, fn).__doc__

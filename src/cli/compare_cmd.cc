@@ -2,7 +2,7 @@
 
 #include <cstdio>
 
-#include "api/request.h"
+#include "api/commands.h"
 #include "cli/common.h"
 #include "report/compare_report.h"
 
@@ -44,11 +44,12 @@ int RunCompare(const CompareOptions& o) {
   a.profile_given = b.profile_given = o.profile_option->count() > 0;
   request::ApplySettings(o.a, "--a", &a);
   request::ApplySettings(o.b, "--b", &b);
-  const db::ModuleDb db = api::LoadDb(o.db_files);
-  const hardware::Catalog catalog = api::LoadHardware(o.hardware_files);
-  const hardware::RuntimeCatalog runtimes = api::LoadRuntimes(o.runtime_files);
-  const request::RequestOutcome ra = request::EvaluateRequest(a, db, catalog, runtimes, "A: ");
-  const request::RequestOutcome rb = request::EvaluateRequest(b, db, catalog, runtimes, "B: ");
+  api::CompareRequest req{a, b, {}};
+  req.sources.db_files = o.db_files;
+  req.sources.hardware_files = o.hardware_files;
+  req.sources.runtime_files = o.runtime_files;
+  const api::CompareResult r = api::Compare(req);
+  const request::RequestOutcome &ra = r.a, &rb = r.b;
   Output out("");
   out.Write(o.format == "json" ? report::CompareJson(ra, rb).dump(2) + "\n" : report::CompareText(ra, rb));
   out.Close();

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <thread>
 
-#include "api/request.h"
+#include "api/commands.h"
 #include "cli/common.h"
 #include "cli/layout_option.h"
 #include "cli/progress.h"
@@ -47,17 +47,8 @@ void SetupPlan(CLI::App& cmd, PlanOptions& o) {
 }
 
 int RunPlan(const PlanOptions& o) {
-  if (o.gpus < 1 || o.gpus > parallel::kMaxGpus) {
-    throw Error("", "--gpus", "must be a positive integer of at most " + std::to_string(parallel::kMaxGpus) +
-                                  ", got " + std::to_string(o.gpus));
-  }
-  if (o.gen < 1) throw Error("", "--gen", "must be a positive integer, got " + std::to_string(o.gen));
-  if (o.max_batch < 1 || o.max_batch > analysis::kMaxScenarioInt) {
-    throw Error("", "--max-batch", "must be a positive integer of at most " +
-                                       std::to_string(analysis::kMaxScenarioInt) + ", got " +
-                                       std::to_string(o.max_batch));
-  }
-  request::PlanSearch search;
+  api::PlanRequest req;
+  request::PlanSearch& search = req.search;
   search.gpus = o.gpus;
   search.gen_len = o.gen;
   search.max_batch = o.max_batch;
@@ -70,31 +61,23 @@ int RunPlan(const PlanOptions& o) {
   s.w_bits = o.w_bits;
   s.a_bits = o.a_bits;
   s.kv_bits = o.kv_bits;
-  analysis::ValidateScenario(s);
-
-  const hardware::Catalog catalog = api::LoadHardware(o.hardware_files);
-  const hardware::Device& device = catalog.Get(o.hardware);
-  const hardware::RuntimeCatalog runtimes = api::LoadRuntimes(o.runtime_files);
-  const hardware::Runtime& runtime = runtimes.GetOrDefault(o.runtime, "--runtime");
-  s.profile = runtime.execution_profile.empty() ? "fused" : runtime.execution_profile;
-  s = hardware::OnDevice(s, device);
-  api::LayoutRequest lo;
-  lo.tp = 2;  // any layout of several GPUs: SetupLayout then resolves the cluster
-  lo.cluster = o.cluster;
-  lo.cluster_files = o.cluster_files;
-  lo.sharding_files = o.sharding_files;
-  const api::LayoutSetup layout = api::SetupLayout(lo, &device);
-  const db::ModuleDb db = api::LoadDb(o.db_files);
-  const model::Model model = model::LoadModel(o.model);
+  req.model = o.model;
+  req.hardware = o.hardware;
+  req.runtime = o.runtime;
+  req.cluster = o.cluster;
+  req.cluster_files = o.cluster_files;
+  req.sharding_files = o.sharding_files;
+  req.sources.db_files = o.db_files;
+  req.sources.hardware_files = o.hardware_files;
+  req.sources.runtime_files = o.runtime_files;
 
   ProgressBar bar("layouts");
   const bool show_progress = ::isatty(STDERR_FILENO) != 0;
-  const request::PlanResult result = request::SearchPlans(
-      model, db, layout.rules, device, *layout.cluster, runtimes.Resolve(runtime, device), search,
-      [&](int64_t done, int64_t total) {
-        if (show_progress) bar.Update(done, total);
-      });
-  report::PlanContext c{model.id, &device, layout.cluster->name, runtime.name, search};
+  const api::PlanResultSet p = api::Plan(req, [&](int64_t done, int64_t total) {
+    if (show_progress) bar.Update(done, total);
+  });
+  const request::PlanResult& result = p.result;
+  report::PlanContext c{p.model_id, &p.device, p.cluster, p.runtime, p.search};
   Output out(o.output);
   if (o.format == "json") {
     out.Write(report::PlanJson(c, result).dump(2) + "\n");

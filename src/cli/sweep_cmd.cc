@@ -3,11 +3,12 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <memory>
 #include <optional>
 #include <thread>
 #include <tuple>
 
-#include "api/request.h"
+#include "api/commands.h"
 #include "cli/common.h"
 #include "cli/layout_option.h"
 #include "cli/progress.h"
@@ -61,17 +62,13 @@ void SetupSweep(CLI::App& cmd, SweepOptions& o) {
 }
 
 int RunSweep(const SweepOptions& o) {
-  sweep::Axes axes;
+  api::SweepRequest req;
+  sweep::Axes& axes = req.axes;
   axes.models = sweep::ParseNameList(o.models, "--model");
   axes.devices = sweep::ParseNameList(o.hardware, "--hardware");
-  const hardware::RuntimeCatalog runtimes = api::LoadRuntimes(o.runtime_files);
-  const hardware::Runtime& runtime = runtimes.GetOrDefault(o.runtime, "--runtime");
-  axes.runtime = runtime.name;
-  if (o.profiles.empty()) {
-    axes.profiles = {runtime.execution_profile.empty() ? "fused" : runtime.execution_profile};
-  } else {
-    axes.profiles = sweep::ParseNameList(o.profiles, "--profile");
-  }
+  axes.runtime = o.runtime;
+  axes.profiles.clear();
+  if (!o.profiles.empty()) axes.profiles = sweep::ParseNameList(o.profiles, "--profile");
   axes.batches = sweep::ParseIntList(o.batches, "--batch");
   axes.prompts = sweep::ParseIntList(o.prompts, "--prompt");
   axes.gens = sweep::ParseIntList(o.gens, "--gen");
@@ -96,12 +93,11 @@ int RunSweep(const SweepOptions& o) {
   run.pareto = o.pareto;
   if (o.jobs < 0) throw Error("", "--jobs", "must be a positive integer, got " + std::to_string(o.jobs));
   run.jobs = o.jobs > 0 ? o.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-
-  const db::ModuleDb db = api::LoadDb(o.db_files);
-  const hardware::Catalog catalog = api::LoadHardware(o.hardware_files);
-  std::optional<sweep::Sweep> built;
-  built.emplace(axes, db, catalog, runtimes);
-  const sweep::Sweep& sw = *built;
+  req.sources.db_files = o.db_files;
+  req.sources.hardware_files = o.hardware_files;
+  req.sources.runtime_files = o.runtime_files;
+  const std::shared_ptr<const sweep::Sweep> prepared = api::PrepareSweep(std::move(req));
+  const sweep::Sweep& sw = *prepared;
   for (const sweep::Sweep::Skipped& k : sw.skipped()) {
     std::fprintf(stderr, "lmp: note: no rows for %s under %s: %s\n", k.model.c_str(),
                  parallel::LayoutText(k.layout).c_str(), k.reason.c_str());

@@ -4,7 +4,7 @@
 
 #include <cstdio>
 
-#include "api/request.h"
+#include "api/commands.h"
 #include "cli/common.h"
 #include "report/table.h"
 #include "report/validate_report.h"
@@ -40,23 +40,9 @@ void SetupValidate(CLI::App& cmd, ValidateOptions& o) {
 }
 
 int RunValidate(const ValidateOptions& o) {
-  validate::Dataset dataset;
-  std::vector<Error> bad_rows;
-  if (o.datasets.empty()) {
-    validate::AddEmbeddedDatasets(&dataset, &bad_rows);
-  } else {
-    for (const std::string& f : o.datasets) validate::AddDatasetFile(f, &dataset, &bad_rows);
-  }
-  const hardware::Catalog catalog = api::LoadHardware(o.hardware_files);
-  validate::CheckRows(dataset, catalog, &bad_rows);
-  // Every bad row is reported, one line each, before the run gives up.
-  if (!bad_rows.empty()) {
-    for (size_t i = 0; i + 1 < bad_rows.size(); ++i) {
-      std::fprintf(stderr, "lmp: error: %s\n", ErrorLine(bad_rows[i]).c_str());
-    }
-    throw bad_rows.back();
-  }
-  validate::ValidateOptions v;
+  api::ValidateRequest req;
+  req.datasets = o.datasets;
+  validate::ValidateOptions& v = req.options;
   v.runtime = o.runtime;
   v.split = o.split == "fit" ? validate::Split::kFit
             : o.split == "held_out" ? validate::Split::kHeldOut
@@ -64,9 +50,13 @@ int RunValidate(const ValidateOptions& o) {
   v.gpus = o.gpus == "single" ? validate::Gpus::kSingle
            : o.gpus == "multi" ? validate::Gpus::kMulti
                                : validate::Gpus::kAll;
-  const hardware::RuntimeCatalog runtimes = api::LoadRuntimes(o.runtime_files);
-  if (!o.runtime.empty()) runtimes.Get(o.runtime, "--runtime");
-  const validate::ValidationResult r = validate::Validate(dataset, v, api::LoadDb(o.db_files), catalog, runtimes);
+  req.sources.db_files = o.db_files;
+  req.sources.hardware_files = o.hardware_files;
+  req.sources.runtime_files = o.runtime_files;
+  // Every bad row is reported, one line each, before the run gives up.
+  const api::ValidateResultSet set =
+      api::Validate(req, [](const Error& e) { std::fprintf(stderr, "lmp: error: %s\n", ErrorLine(e).c_str()); });
+  const validate::ValidationResult& r = set.result;
   Output out(o.output);
   if (o.format == "json") {
     out.Write(report::ValidateJson(r).dump(2) + "\n");
