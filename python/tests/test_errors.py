@@ -118,3 +118,44 @@ def test_keyboard_interrupt_stops_a_long_sweep():
                       jobs=1)
     finally:
         timer.cancel()
+
+
+def test_mutated_configs_raise_lmp_errors_only(source_dir):
+    # Real config.json files with one value replaced by a hostile one: each
+    # call either succeeds or raises lmp.Error; nothing else escapes and
+    # the interpreter survives (the fuzz targets do the same at scale).
+    import random
+    rng = random.Random(17)
+    hostile = [0, -1, 2**63 - 1, 2**31, 1.5, -0.0, "", "x", None, True, [], {}, [1, 2], 10**30]
+    configs = []
+    for name in ("meta-llama--Llama-2-7b-hf.json", "mistralai--Mixtral-8x7B-v0.1.json",
+                 "deepseek-ai--DeepSeek-V2-Lite.json", "openai-community--gpt2.json", "google--gemma-2-9b.json"):
+        with open(os.path.join(source_dir, "data", "configs", name)) as f:
+            configs.append(json.load(f))
+    outcomes = {"ok": 0, "error": 0}
+    for _ in range(300):
+        config = dict(rng.choice(configs))
+        key = rng.choice(sorted(config))
+        config[key] = rng.choice(hostile)
+        try:
+            lmp.analyze(config, stage=rng.choice(["prefill", "decode"]), batch=rng.choice([1, 7]), seq=128)
+            outcomes["ok"] += 1
+        except lmp.Error as e:
+            assert e.file == "<dict>" or e.option, str(e)
+            outcomes["error"] += 1
+    assert outcomes["ok"] > 0 and outcomes["error"] > 0
+
+
+def test_a_sweep_leaves_the_interpreter_free():
+    # While a sweep runs on its own thread, this thread keeps running Python:
+    # the sweep holds the GIL only to start and to poll for signals.
+    result = {}
+    worker = threading.Thread(target=lambda: result.update(df=lmp.sweep(
+        model=LLAMA, hardware="all", batch=range(1, 129), prompt=range(64, 8192, 64), jobs=1)))
+    worker.start()
+    spins = 0
+    while worker.is_alive():
+        spins += 1
+    worker.join()
+    assert len(result["df"]) > 100000
+    assert spins > 10000
