@@ -6,7 +6,7 @@ import os
 import pytest
 
 import lmp
-from conftest import cli_json, run_cli
+from conftest import SOURCE_DIR, cli_json, run_cli
 
 LLAMA = "meta-llama/Llama-2-7b-hf"
 
@@ -135,3 +135,25 @@ def test_plan_equals_cli_json():
 
 def test_validate_equals_cli_json():
     assert lmp.validate(split="held_out") == cli_json("validate", "--split", "held_out")
+
+
+def test_architecture_json_and_user_files(source_dir):
+    data = os.path.join(source_dir, "tests", "data")
+    model = os.path.join(data, "tiny_model.json")
+    hw = os.path.join(data, "my_hardware.json")
+    a = lmp.analyze(model, seq=16, stage="prefill", hardware="toy", hardware_file=hw, runtime="ideal")
+    assert a.to_dict() == cli_json("analyze", model, "--seq", "16", "--stage", "prefill", "--hardware", "toy",
+                                   "--hardware-file", hw, "--runtime", "ideal")
+    # 2 x Linear(64 -> 256) over 16 tokens: 2·16·64·256 multiply-adds plus 16·256 bias adds each.
+    (linear,) = a.operations
+    assert (linear["count"], linear["flops"]) == (2, 2 * 16 * 64 * 256 + 16 * 256)
+    with open(model) as f:
+        assert lmp.analyze(json.load(f), seq=16, stage="prefill").totals == lmp.analyze(
+            model, seq=16, stage="prefill").totals
+
+
+def test_user_module_database():
+    db = os.path.join(SOURCE_DIR, "tests", "data", "formula_ok.json")
+    e = lmp.module_eval("my.mod.Scale", {"num_elements": 10}, db=db)
+    assert e == cli_json("module", "eval", "my.mod.Scale", "num_elements=10", "--db", db)
+    assert e["totals"]["flops"] == 20
