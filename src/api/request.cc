@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "analysis/footprint.h"
+#include "db/embedded_subset.h"
 #include "util/error.h"
 
 namespace lmp::api {
@@ -30,12 +31,38 @@ model::Model LoadRequestModel(const ModelRequest& r) {
 
 namespace {
 
-// The request's database: the one it was given, else db_files over the
-// embedded one (loaded into `storage`).
-const db::ModuleDb& RequestDb(const Sources& s, std::optional<db::ModuleDb>* storage) {
-  if (s.db) return *s.db;
-  return storage->emplace(LoadDb(s.db_files));
-}
+// The request's database, in two steps so that the first fault reported
+// stays the same: files layered over the embedded database are loaded (and
+// checked) before the model, and without them only the part of the
+// embedded one the model reaches is loaded, after it (db/embedded_subset.h).
+// A database the caller gave is used as it is.
+class RequestDb {
+ public:
+  explicit RequestDb(const Sources& s) : given_(s.db) {
+    if (!given_ && !s.db_files.empty()) storage_.emplace(LoadDb(s.db_files));
+  }
+  const db::ModuleDb& For(const model::Model& m) {
+    if (given_) return *given_;
+    if (!storage_) storage_.emplace(db::EmbeddedModulesFor(ClassNames(m)));
+    return *storage_;
+  }
+
+ private:
+  static void Collect(const model::Layer& l, std::vector<std::string>* out) {
+    out->push_back(l.class_name);
+    for (const model::Layer& s : l.sub_layers) Collect(s, out);
+  }
+  static std::vector<std::string> ClassNames(const model::Model& m) {
+    std::vector<std::string> out;
+    for (const model::Layer& l : m.layers) Collect(l, &out);
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+  }
+
+  const db::ModuleDb* given_;
+  std::optional<db::ModuleDb> storage_;
+};
 
 const hardware::Catalog& RequestHardware(const Sources& s, std::optional<hardware::Catalog>* storage) {
   if (s.hardware) return *s.hardware;
@@ -112,9 +139,9 @@ AnalyzeResult Analyze(AnalyzeRequest r, const DatabaseHook& hook) {
                                         std::to_string(r.pp_stage));
   }
   if (layout.cluster) request::SetCommTiers(*layout.cluster, layout.layout, &timing);
-  std::optional<db::ModuleDb> loaded;
-  const db::ModuleDb* db = &RequestDb(r.sources, &loaded);
+  RequestDb request_db(r.sources);
   out.model = LoadRequestModel(r);
+  const db::ModuleDb* db = &request_db.For(out.model);
   std::optional<db::ModuleDb> hooked;
   if (hook) db = &hooked.emplace(hook(out.model, *db));
   out.stages = BuildPlans(out.model, *db, r.scenario.profile, layout);
@@ -165,10 +192,9 @@ Loaded Load(ModelRequest& r, bool timed) {
   l.layout = SetupLayout(r.layout, &l.device);
   l.layout.deployment.batch = r.scenario.batch_size;
   if (timed) l.timing = TimingFor(r, l.device, &r.scenario);
-  std::optional<db::ModuleDb> loaded;
-  const db::ModuleDb& db = RequestDb(r.sources, &loaded);
+  RequestDb request_db(r.sources);
   l.model = LoadRequestModel(r);
-  l.stages = BuildPlans(l.model, db, r.scenario.profile, l.layout);
+  l.stages = BuildPlans(l.model, request_db.For(l.model), r.scenario.profile, l.layout);
   if (l.layout.cluster) request::SetCommTiers(*l.layout.cluster, l.layout.layout, &l.timing);
   r.scenario = hardware::OnDevice(r.scenario, l.device);
   return l;
@@ -255,10 +281,12 @@ FitResultSet Fit(FitRequest r) {
 // ---- inspect ----
 
 InspectResult Inspect(const InspectRequest& r) {
-  const db::ModuleDb db = LoadDb(r.db_files);
+  Sources sources;
+  sources.db_files = r.db_files;
+  RequestDb request_db(sources);
   const model::Model model = model::LoadModel(r.model);
   InspectResult out;
-  out.plan = analysis::BuildPlan(model, db, r.profile);
+  out.plan = analysis::BuildPlan(model, request_db.For(model), r.profile);
   analysis::Evaluator ev(out.plan);
   out.parameters = ev.Parameters(analysis::Scenario{});
   out.checkpoint = CheckCheckpoint(model, out.parameters);
