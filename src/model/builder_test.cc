@@ -695,3 +695,25 @@ TEST(BuilderTest, HiddenSizeMustSplitIntoWholeHeads) {
 
 }  // namespace
 }  // namespace lmp::model
+
+namespace lmp::model {
+namespace {
+
+// LoadModel finds catalog ids without parsing the configs (CatalogIndex);
+// the listing still names each config's family.
+TEST(CatalogTest, ConfigEntriesNameTheirFamily) {
+  int built = 0;
+  for (const CatalogEntry& e : Catalog()) {
+    if (!e.built) continue;
+    ++built;
+    if (e.id == "mistralai/Mistral-7B-v0.1") {
+      EXPECT_EQ(e.description, "mistral config.json (built by the mistral builder)");
+    }
+    EXPECT_NE(e.description.find(" config.json (built by the "), std::string::npos) << e.id;
+    EXPECT_EQ(LoadModel(e.id).id, e.id);
+  }
+  EXPECT_GE(built, 20);
+}
+
+}  // namespace
+}  // namespace lmp::model

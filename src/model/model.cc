@@ -86,7 +86,11 @@ Model ParseModelDoc(const Json& doc, const std::string& file) {
   return m;
 }
 
-const std::vector<CatalogEntry>& Catalog() {
+namespace {
+
+// The catalog's ids and files, without the config.json entries'
+// descriptions: finding a model by id needs no config parsed.
+const std::vector<CatalogEntry>& CatalogIndex() {
   static const std::vector<CatalogEntry> entries = [] {
     std::vector<CatalogEntry> out;
     std::vector<std::string> seen;
@@ -106,9 +110,25 @@ const std::vector<CatalogEntry>& Catalog() {
         id = std::move(org_slash_name);
       }
       if (std::find(seen.begin(), seen.end(), ToLower(id)) != seen.end()) continue;
-      const Json doc = Json::parse(f.text);
-      const std::string type = doc.value("model_type", "");
-      out.push_back({id, type + " config.json (built by the " + type + " builder)", std::string(f.path), true});
+      out.push_back({id, "", std::string(f.path), true});
+    }
+    return out;
+  }();
+  return entries;
+}
+
+}  // namespace
+
+const std::vector<CatalogEntry>& Catalog() {
+  static const std::vector<CatalogEntry> entries = [] {
+    std::vector<CatalogEntry> out = CatalogIndex();
+    for (CatalogEntry& e : out) {
+      if (!e.built) continue;
+      for (const EmbeddedFile& f : EmbeddedFilesUnder("configs/")) {
+        if (f.path != e.path) continue;
+        const std::string type = Json::parse(f.text).value("model_type", "");
+        e.description = type + " config.json (built by the " + type + " builder)";
+      }
     }
     return out;
   }();
@@ -152,7 +172,7 @@ Model LoadModel(std::string_view spec) {
   if (std::filesystem::exists(s, ec)) return LoadFile(s, s);
   const std::string want = ToLower(spec);
   std::vector<std::string> ids;
-  for (const CatalogEntry& e : Catalog()) {
+  for (const CatalogEntry& e : CatalogIndex()) {
     const std::string id = ToLower(e.id);
     const size_t slash = id.find('/');
     if (id == want || (slash != std::string::npos && id.substr(slash + 1) == want)) {
