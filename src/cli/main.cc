@@ -102,9 +102,13 @@ int Main(int argc, char** argv) {
   app.require_subcommand(1);
   Commands options;
   std::vector<std::pair<CLI::App*, const Subcommand*>> commands;
+  // Only the command named gets its options (the others' are never read,
+  // and setting them all up was half of `lmp --version`'s start-up); `lmp
+  // --help` lists the commands by their descriptions alone.
+  const std::string named = argc > 1 ? argv[1] : "";
   for (const Subcommand& s : kSubcommands) {
     CLI::App* cmd = app.add_subcommand(s.name, s.description);
-    s.setup(*cmd, options);
+    if (named == s.name) s.setup(*cmd, options);
     commands.emplace_back(cmd, &s);
   }
   // An unknown command word gets a did-you-mean, as ninja does.
