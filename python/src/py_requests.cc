@@ -45,43 +45,50 @@ void ReadStage(Options& o, analysis::Scenario* s) {
   }
 }
 
-api::AnalyzeResult Analyze(const std::string& model, py::dict opts) {
-  api::AnalyzeRequest r;
+// A request of type R on `model`: the keys every model request takes, then
+// the call's own (read by `extra`), every key checked, the shared catalogs
+// used where no file layers over them.
+template <class R, class Extra>
+R ReadRequest(const std::string& model, py::dict opts, const char* call, Extra extra) {
+  R r;
   r.model = model;
-  Options o(std::move(opts), "lmp.analyze");
+  Options o(std::move(opts), call);
   ReadModelRequest(o, &r);
-  o.Get("kv_len", &r.scenario.decode_kv_len);
-  o.Get("all_logits", &r.scenario.all_logits);
-  o.Get("pp_stage", &r.pp_stage);
-  ReadStage(o, &r.scenario);
+  extra(o, r);
   o.CheckAllUsed();
   UseSharedCatalogs(&r);
+  return r;
+}
+
+api::AnalyzeRequest ReadAnalyze(const std::string& model, py::dict opts) {
+  return ReadRequest<api::AnalyzeRequest>(model, std::move(opts), "lmp.analyze",
+                                          [](Options& o, api::AnalyzeRequest& r) {
+                                            o.Get("kv_len", &r.scenario.decode_kv_len);
+                                            o.Get("all_logits", &r.scenario.all_logits);
+                                            o.Get("pp_stage", &r.pp_stage);
+                                            ReadStage(o, &r.scenario);
+                                          });
+}
+
+api::AnalyzeResult Analyze(const std::string& model, py::dict opts) {
+  const api::AnalyzeRequest r = ReadAnalyze(model, std::move(opts));
   return Call(ContextOf(r), [&] { return api::Analyze(r); });
 }
 
 api::GenerateResultSet Generate(const std::string& model, py::dict opts) {
-  api::GenerateRequest r;
-  r.model = model;
-  Options o(std::move(opts), "lmp.generate");
-  ReadModelRequest(o, &r);
-  o.Get("gen", &r.gen_len);
-  o.CheckAllUsed();
-  UseSharedCatalogs(&r);
+  const auto r = ReadRequest<api::GenerateRequest>(
+      model, std::move(opts), "lmp.generate", [](Options& o, api::GenerateRequest& g) { o.Get("gen", &g.gen_len); });
   return Call(ContextOf(r), [&] { return api::Generate(r); });
 }
 
 py::object Fit(const std::string& model, py::dict opts) {
-  api::FitRequest r;
-  r.model = model;
-  Options o(std::move(opts), "lmp.fit");
-  ReadModelRequest(o, &r);
-  o.Get("gen", &r.gen_len);
-  r.solve_prompt = o.Has("batch");
-  if (r.solve_prompt && o.Has("prompt")) {
-    throw Error::Option("prompt", "is what lmp.fit solves for when batch is given; drop one of them");
-  }
-  o.CheckAllUsed();
-  UseSharedCatalogs(&r);
+  const auto r = ReadRequest<api::FitRequest>(model, std::move(opts), "lmp.fit", [](Options& o, api::FitRequest& f) {
+    o.Get("gen", &f.gen_len);
+    f.solve_prompt = o.Has("batch");
+    if (f.solve_prompt && o.Has("prompt")) {
+      throw Error::Option("prompt", "is what lmp.fit solves for when batch is given; drop one of them");
+    }
+  });
   const Json doc = Call(ContextOf(r), [&] { return report::FitDocument(api::Fit(r)); });
   return ToPython(doc);
 }
@@ -265,16 +272,7 @@ py::object Validate(py::dict opts) {
 // lmp.analyze(model, **opts) makes, timed in C++; the difference from
 // lmp.analyze timed in Python is what the package adds.
 std::vector<double> BenchAnalyze(const std::string& model, py::dict opts, int reps) {
-  api::AnalyzeRequest r;
-  r.model = model;
-  Options o(std::move(opts), "lmp.analyze");
-  ReadModelRequest(o, &r);
-  o.Get("kv_len", &r.scenario.decode_kv_len);
-  o.Get("all_logits", &r.scenario.all_logits);
-  o.Get("pp_stage", &r.pp_stage);
-  ReadStage(o, &r.scenario);
-  o.CheckAllUsed();
-  UseSharedCatalogs(&r);
+  const api::AnalyzeRequest r = ReadAnalyze(model, std::move(opts));
   return Call(ContextOf(r), [&] {
     std::vector<double> times;
     for (int i = 0; i < reps; ++i) {
