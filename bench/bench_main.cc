@@ -1,14 +1,17 @@
 // Google Benchmark targets; figures are recorded in docs/BENCHMARKS.md.
 #include <benchmark/benchmark.h>
 
+#include <functional>
+
 #include "analysis/analyze.h"
 #include "analysis/plan.h"
+#include "db/embedded_subset.h"
 #include "db/module_db.h"
-#include "hardware/hardware.h"
-#include "model/model.h"
 #include "hardware/cluster.h"
+#include "hardware/hardware.h"
 #include "hardware/roofline.h"
 #include "hardware/runtime.h"
+#include "model/model.h"
 #include "parallel/sharding.h"
 #include "request/deployment.h"
 #include "request/generate.h"
@@ -34,6 +37,23 @@ void BM_LoadEmbeddedDb(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_LoadEmbeddedDb)->Unit(benchmark::kMicrosecond);
+
+// What a request on Llama-2-7b loads since issue 16: the embedded module
+// files its classes reach (db/embedded_subset.h), found by text search.
+void BM_LoadEmbeddedModulesForLlama(benchmark::State& state) {
+  const model::Model m = model::LoadModel("meta-llama/Llama-2-7b-hf");
+  std::vector<std::string> names;
+  std::function<void(const model::Layer&)> walk = [&](const model::Layer& l) {
+    names.push_back(l.class_name);
+    for (const model::Layer& s : l.sub_layers) walk(s);
+  };
+  for (const model::Layer& l : m.layers) walk(l);
+  for (auto _ : state) {
+    db::ModuleDb db = db::EmbeddedModulesFor(names);
+    benchmark::DoNotOptimize(db);
+  }
+}
+BENCHMARK(BM_LoadEmbeddedModulesForLlama)->Unit(benchmark::kMicrosecond);
 
 void BM_LoadModel(benchmark::State& state) {
   for (auto _ : state) {
