@@ -715,5 +715,16 @@ TEST(CatalogTest, ConfigEntriesNameTheirFamily) {
   EXPECT_GE(built, 20);
 }
 
+// The index finds architectures by their file's name, not their model_id.
+TEST(CatalogTest, ArchitecturesAreNamedByTheirModelId) {
+  int n = 0;
+  for (const EmbeddedFile& f : EmbeddedFilesUnder("models/")) {
+    EXPECT_EQ(Json::parse(f.text)["model_id"].get<std::string>(), CatalogIdOfPath(f.path)) << f.path;
+    ++n;
+  }
+  EXPECT_GE(n, 3);
+  EXPECT_EQ(CatalogIdOfPath("configs/meta-llama--Llama-2-7b-hf.json"), "meta-llama/Llama-2-7b-hf");
+}
+
 }  // namespace
 }  // namespace lmp::model

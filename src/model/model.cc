@@ -86,31 +86,36 @@ Model ParseModelDoc(const Json& doc, const std::string& file) {
   return m;
 }
 
+std::string CatalogIdOfPath(std::string_view path) {
+  // models/org--name.json and configs/org--name.json hold Hugging Face org/name.
+  std::string id(path.substr(path.find('/') + 1));
+  id = id.substr(0, id.size() - std::string_view(".json").size());
+  if (const size_t sep = id.find("--"); sep != std::string::npos) {
+    std::string org_slash_name = id.substr(0, sep);
+    org_slash_name += '/';
+    org_slash_name.append(id, sep + 2);
+    id = std::move(org_slash_name);
+  }
+  return id;
+}
+
 namespace {
 
-// The catalog's ids and files, without the config.json entries'
-// descriptions: finding a model by id needs no config parsed.
+// The catalog's ids and files, without descriptions: finding a model by id
+// parses no file (an architecture's model_id equals its file's name, as a
+// test checks).
 const std::vector<CatalogEntry>& CatalogIndex() {
   static const std::vector<CatalogEntry> entries = [] {
     std::vector<CatalogEntry> out;
     std::vector<std::string> seen;
     for (const EmbeddedFile& f : EmbeddedFilesUnder("models/")) {
-      const Json doc = Json::parse(f.text);
-      out.push_back({doc["model_id"].get<std::string>(), doc.value("description", ""), std::string(f.path), false});
+      out.push_back({CatalogIdOfPath(f.path), "", std::string(f.path), false});
       seen.push_back(ToLower(out.back().id));
     }
     for (const EmbeddedFile& f : EmbeddedFilesUnder("configs/")) {
-      // configs/org--name.json holds the config.json of Hugging Face org/name.
-      std::string id(f.path.substr(std::string_view("configs/").size()));
-      id = id.substr(0, id.size() - std::string_view(".json").size());
-      if (const size_t sep = id.find("--"); sep != std::string::npos) {
-        std::string org_slash_name = id.substr(0, sep);
-        org_slash_name += '/';
-        org_slash_name.append(id, sep + 2);
-        id = std::move(org_slash_name);
-      }
+      std::string id = CatalogIdOfPath(f.path);
       if (std::find(seen.begin(), seen.end(), ToLower(id)) != seen.end()) continue;
-      out.push_back({id, "", std::string(f.path), true});
+      out.push_back({std::move(id), "", std::string(f.path), true});
     }
     return out;
   }();
@@ -123,11 +128,12 @@ const std::vector<CatalogEntry>& Catalog() {
   static const std::vector<CatalogEntry> entries = [] {
     std::vector<CatalogEntry> out = CatalogIndex();
     for (CatalogEntry& e : out) {
-      if (!e.built) continue;
-      for (const EmbeddedFile& f : EmbeddedFilesUnder("configs/")) {
+      for (const EmbeddedFile& f : EmbeddedFiles()) {
         if (f.path != e.path) continue;
-        const std::string type = Json::parse(f.text).value("model_type", "");
-        e.description = type + " config.json (built by the " + type + " builder)";
+        const Json doc = Json::parse(f.text);
+        const std::string type = doc.value("model_type", "");
+        e.description =
+            e.built ? type + " config.json (built by the " + type + " builder)" : doc.value("description", "");
       }
     }
     return out;

@@ -61,6 +61,10 @@ std::vector<std::pair<std::string, formula::Value>> NumericConfig(const Json& co
 //     matches).
 Model LoadModel(std::string_view spec);
 
+// The catalog id of an embedded file: "configs/org--name.json" is
+// "org/name" (as is "models/org--name.json", whose model_id must match).
+std::string CatalogIdOfPath(std::string_view path);
+
 // A config.json's or an architecture JSON's text, told apart as LoadModel
 // tells files apart; `name` stands for the file in errors and is the id.
 Model LoadModelText(std::string_view text, const std::string& name);

@@ -22,6 +22,10 @@ size_t JsonTooDeepAt(std::string_view text);
 // fault.
 Json ParseJson(std::string_view text, const std::string& file);
 
+// Embedded data, checked when lmp was built (lmp_datacheck): parsed without
+// ParseJson's depth scan. Never for anything a user gives.
+Json ParseTrustedJson(std::string_view text);
+
 // The largest file any lmp input may be: the biggest real one (a module
 // database, a transformers modeling file) is under 1 MiB.
 inline constexpr size_t kMaxInputBytes = 64 << 20;

@@ -23,7 +23,14 @@ int main() {
     for (const lmp::hardware::Cluster& c : clusters.clusters()) lmp::hardware::ClusterDevice(c, devices);
     for (const lmp::hardware::Device& d : devices.devices()) runtimes.Resolve(runtimes.GetOrDefault(""), d);
     lmp::parallel::ShardingRules::Embedded();
-    for (const lmp::model::CatalogEntry& e : lmp::model::Catalog()) lmp::model::LoadModel(e.id);
+    for (const lmp::model::CatalogEntry& e : lmp::model::Catalog()) {
+      const lmp::model::Model m = lmp::model::LoadModel(e.id);
+      // The catalog finds an architecture by its file's name (model.h).
+      if (!e.built && m.id != e.id) {
+        throw lmp::Error("<embedded>/" + e.path, "/model_id",
+                         "is '" + m.id + "', but the file's name says '" + e.id + "'; rename the file or fix the id");
+      }
+    }
   } catch (const lmp::Error& e) {
     std::fprintf(stderr, "lmp_datacheck: error: %s\n", e.Line().c_str());
     return 1;
