@@ -157,3 +157,16 @@ def test_user_module_database():
     e = lmp.module_eval("my.mod.Scale", {"num_elements": 10}, db=db)
     assert e == cli_json("module", "eval", "my.mod.Scale", "num_elements=10", "--db", db)
     assert e["totals"]["flops"] == 20
+
+
+def test_threads_share_the_catalogs_safely():
+    # The GIL is released while the core runs, so these run at once on the
+    # shared embedded catalogs; every result must equal the single-threaded one.
+    from concurrent.futures import ThreadPoolExecutor
+    cases = [(LLAMA, dict(hardware="h100", batch=b)) for b in (1, 2, 4, 8)] + \
+            [("mistralai/Mixtral-8x7B-v0.1", dict(stage="decode", batch=b)) for b in (1, 3)]
+    expected = [lmp.analyze(m, **kw).to_dict() for m, kw in cases]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        for _ in range(3):
+            got = list(pool.map(lambda c: lmp.analyze(c[0], **c[1]).to_dict(), cases))
+            assert got == expected
