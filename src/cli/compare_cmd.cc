@@ -29,7 +29,7 @@ void SetupCompare(CLI::App& cmd, CompareOptions& o) {
                                     "docs/conventions.md); default: the runtime's")
                          ->capture_default_str();
   cmd.add_option("--runtime", o.shared.runtime,
-                 "runtime profile: ideal, serving (the default), compiled or eager (docs/calibration.md)");
+                 "runtime profile: ideal, serving (the default), compiled, autoawq or eager (docs/calibration.md)");
   AddRuntimeFileOption(cmd, o.runtime_files);
   cmd.add_option("--sram-bytes", s.sram_bytes, "on-chip SRAM per attention block (default: the device's)")
       ->check(CLI::PositiveNumber);

@@ -40,7 +40,7 @@ void AddProfileOptions(CLI::App& cmd, analysis::Scenario& s, ModelFlags& flags) 
 void AddRuntimeOptions(CLI::App& cmd, api::ModelRequest& r) {
   cmd.add_option("--runtime", r.runtime,
                  "runtime profile the times are predicted for: ideal (the pure roofline), serving (an optimised "
-                 "serving engine, the default), compiled or eager; 'lmp runtime list' (docs/calibration.md)");
+                 "serving engine, the default), compiled, autoawq or eager; 'lmp runtime list' (docs/calibration.md)");
   AddRuntimeFileOption(cmd, r.sources.runtime_files);
 }
 

@@ -45,8 +45,9 @@ void SetupSweep(CLI::App& cmd, SweepOptions& o) {
   }
   cmd.add_option("--profile", o.profiles,
                  "execution profiles, comma-separated: fused, flash (default: the runtime's, else fused)");
-  cmd.add_option("--runtime", o.runtime,
-                 "runtime profile every scenario is timed under: ideal, serving (the default), compiled or eager");
+  cmd.add_option(
+      "--runtime", o.runtime,
+      "runtime profile every scenario is timed under: ideal, serving (the default), compiled, autoawq or eager");
   AddRuntimeFileOption(cmd, o.runtime_files);
   cmd.add_option("--w-group-size", o.w_group_size, "weights per quantization group, every scenario (0: none)")
       ->capture_default_str();

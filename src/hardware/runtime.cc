@@ -169,12 +169,15 @@ const Runtime& RuntimeCatalog::GetOrDefault(std::string_view name, const std::st
 
 const Runtime* RuntimeCatalog::ForFramework(std::string_view framework) const {
   const std::string f = ToLower(framework);
+  const Runtime* best = nullptr;
+  size_t best_at = std::string::npos;
   for (const Runtime& r : runtimes_) {
     for (const std::string& pattern : r.frameworks) {
-      if (f.find(pattern) != std::string::npos) return &r;
+      const size_t at = f.find(pattern);
+      if (at < best_at) best = &r, best_at = at;
     }
   }
-  return nullptr;
+  return best;
 }
 
 Timing RuntimeCatalog::Resolve(const Runtime& r, const Device& device) const {

@@ -96,7 +96,10 @@ class RuntimeCatalog {
   // catalog names none).
   const Runtime& GetOrDefault(std::string_view name, const std::string& option = Opt("runtime")) const;
   // The runtime whose `frameworks` match `framework` (a case-insensitive
-  // substring), or null.
+  // substring), or null. A description names its framework first and what it
+  // runs on after ("AutoAWQ 0.1.6 (fused modules, HF transformers)"), so the
+  // pattern found earliest in it wins, whatever the catalog's order (a runtime
+  // layered from a file comes last); on a tie, the catalog's first.
   const Runtime* ForFramework(std::string_view framework) const;
   const std::string& default_runtime() const { return default_runtime_; }
 

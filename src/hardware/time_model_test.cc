@@ -142,6 +142,17 @@ TEST(TimeModelTest, HandDerivedRuntime) {
   EXPECT_EQ(r.step_overhead_s, 1e-5);
 }
 
+// A runtime layered from a file comes after the embedded ones, yet the
+// pattern found earliest in the description still picks it.
+TEST(TimeModelTest, FrameworkMatchedByEarliestPattern) {
+  RuntimeCatalog c = RuntimeCatalog::Embedded();
+  c.AddText(R"({"schema": "lmp.runtimes/1", "runtimes": [{"name": "mine", "description": "d", "ideal": true,
+    "frameworks": ["myengine"]}]})",
+            "mine.json");
+  EXPECT_EQ(c.ForFramework("MyEngine 2 (on HF transformers)")->name, "mine");
+  EXPECT_EQ(c.ForFramework("HF transformers (MyEngine inside)")->name, "eager");
+}
+
 std::string RuntimeError(const std::string& text) {
   RuntimeCatalog c;
   try {
@@ -179,6 +190,8 @@ TEST(TimeModelTest, EmbeddedRuntimes) {
   EXPECT_EQ(Runtimes().ForFramework("TensorRT-LLM v0.9.0")->name, "serving");
   EXPECT_EQ(Runtimes().ForFramework("gpt-fast (PyTorch nightly)")->name, "compiled");
   EXPECT_EQ(Runtimes().ForFramework("HF Transformers 4.46")->name, "eager");
+  // AutoAWQ runs inside transformers: the framework named first wins.
+  EXPECT_EQ(Runtimes().ForFramework("AutoAWQ 0.1.6 (fused modules, HF transformers)")->name, "autoawq");
   EXPECT_EQ(Runtimes().ForFramework("something else"), nullptr);
   // Every realistic runtime is slower than the bound, never faster.
   const Device& d = Devices().Get("h100");

@@ -17,7 +17,8 @@ parameter that no fit case is sensitive to keeps its value and is marked
 --tie-kernels fits one value of each kernel efficiency (attention, and the
 weight-only dequantising GEMMs) for every runtime instead of one per runtime:
 those are properties of the kernels, while the runtimes differ in their
-fixed costs. It has 11 fewer free parameters.
+fixed costs. The runtimes of OWN_DEQUANT_KERNELS (AutoAWQ, whose INT4 GEMMs
+are AWQ's own) keep their own dequantising efficiencies.
 
 --folds K cross-validates the procedure inside the fit rows: the fit rows
 are cut into K folds by their id, each fold is predicted by a fit to the
@@ -25,6 +26,13 @@ others, and the median |error| over all folds is printed. That is how a
 procedure is chosen without looking at the held-out rows.
 
     python3 tools/calibrate/fit.py --lmp build/lmp [--tie-kernels] [--folds 3] [--write]
+
+--only RUNTIME fits that runtime's own parameters alone (its kernel
+efficiencies untied from the other runtimes'), every other value staying as
+in the file; --keys narrows it to some of them, e.g.
+--only autoawq --keys weight_only_bandwidth_fraction/4,weight_only_tensor_fraction/4
+for a runtime whose dequantising kernels are its own. Only the parameters it
+fits get a new provenance.
 
 --write replaces the values and provenance in data/runtimes/runtimes.json;
 without it the fit is only printed. Held-out rows are never read.
@@ -54,13 +62,27 @@ KERNEL_FRACTION = (0.3, 1.0)
 DEQUANT_FRACTION = (0.1, 1.0)
 KERNEL_SECONDS = (0.0, 2e-5)
 STEP_SECONDS = (0.0, 5e-3)
+# Runtimes whose weight-only GEMMs are their own kernels (docs/calibration.md):
+# --tie-kernels leaves their dequantising efficiencies untied.
+OWN_DEQUANT_KERNELS = ("autoawq",)
 PRIOR = {DEVICE_BANDWIDTH: 0.8, DEVICE_TENSOR: 0.7, KERNEL_FRACTION: 0.7, DEQUANT_FRACTION: 0.6,
          KERNEL_SECONDS: 3e-6, STEP_SECONDS: 1e-3}
 
 
-def parameters(doc, tie_kernels):
+def parameters(doc, tie_kernels, only=None, keys=None):
     """The free parameters: (name, [paths set together], bounds). A path
-    names a device entry by its "device" and a runtime by its "name"."""
+    names a device entry by its "device" and a runtime by its "name". With
+    `only`, those of that runtime alone (untied), narrowed to `keys`."""
+    if only is not None:
+        if not any(r["name"] == only and not r.get("ideal") for r in doc["runtimes"]):
+            sys.exit(f"fit.py: no runtime '{only}' with parameters in {RUNTIMES}")
+        own = [p for p in parameters(doc, False) if p[0].split("/", 1)[0] == only]
+        if keys:
+            unknown = set(keys) - {p[0].split("/", 1)[1] for p in own}
+            if unknown:
+                sys.exit(f"fit.py: runtime '{only}' has no parameter {', '.join(sorted(unknown))}")
+            own = [p for p in own if p[0].split("/", 1)[1] in keys]
+        return own
     out = []
     for d in doc["devices"]:
         if d["device"] != "*":
@@ -82,8 +104,12 @@ def parameters(doc, tie_kernels):
                 out.append((f"{r['name']}/{'/'.join(key)}", [("runtimes", r["name"]) + key], bounds))
     if tie_kernels:
         for key, bounds in kernel_keys:
-            out.append((f"every runtime/{'/'.join(key)}", [("runtimes", r["name"]) + key for r in runtimes],
-                        bounds))
+            own = key[0].startswith("weight_only_")
+            tied = [r for r in runtimes if not (own and r["name"] in OWN_DEQUANT_KERNELS)]
+            out.append((f"every runtime/{'/'.join(key)}", [("runtimes", r["name"]) + key for r in tied], bounds))
+            if own:
+                out += [(f"{r['name']}/{'/'.join(key)}", [("runtimes", r["name"]) + key], bounds)
+                        for r in runtimes if r["name"] in OWN_DEQUANT_KERNELS]
     return out
 
 
@@ -114,15 +140,30 @@ def write_json(doc):
         return f.name
 
 
-def predict(lmp, doc, dataset_path):
-    """time ratios of the predicted cases of `dataset_path` under `doc`."""
+def cases(lmp, doc, dataset_path):
+    """`lmp validate`'s cases of `dataset_path` under `doc`."""
     path = write_json(doc)
     try:
         out = subprocess.run([lmp, "validate", "--dataset", dataset_path, "--format", "json", "--runtime-file", path],
                              check=True, capture_output=True, text=True).stdout
     finally:
         os.unlink(path)
-    return [c["time_ratio"] for c in json.loads(out)["cases"] if "time_ratio" in c]
+    return json.loads(out)["cases"]
+
+
+def predict(lmp, doc, dataset_path):
+    """time ratios of the predicted cases of `dataset_path` under `doc`."""
+    return [c["time_ratio"] for c in cases(lmp, doc, dataset_path) if "time_ratio" in c]
+
+
+def rows_of_runtime(lmp, doc, rows, runtime):
+    """The rows `lmp validate` predicts under `runtime`."""
+    data = write_json({"schema": "lmp.measurements/1", "measurements": rows})
+    try:
+        ids = {c["id"] for c in cases(lmp, doc, data) if c.get("runtime") == runtime}
+    finally:
+        os.unlink(data)
+    return [r for r in rows if r["id"] in ids]
 
 
 def score(lmp, doc, dataset_path):
@@ -174,9 +215,9 @@ def descend(lmp, doc, params, dataset_path, sweeps, log):
     return best, n, doc, sensitive
 
 
-def fit(lmp, base, rows, tie_kernels, sweeps, log):
+def fit(lmp, base, rows, tie_kernels, sweeps, log, only=None, keys=None):
     """The better of two descents (from `base` and from the prior) on `rows`."""
-    params = parameters(base, tie_kernels)
+    params = parameters(base, tie_kernels, only, keys)
     data = write_json({"schema": "lmp.measurements/1", "measurements": rows})
     try:
         results = []
@@ -195,12 +236,12 @@ def fnv1a32(text):
     return h
 
 
-def cross_validate(lmp, base, rows, folds, tie_kernels, sweeps):
+def cross_validate(lmp, base, rows, folds, tie_kernels, sweeps, only=None, keys=None):
     ratios = []
     for k in range(folds):
         train = [r for r in rows if (fnv1a32(r["id"]) // 3) % folds != k]
         test = [r for r in rows if (fnv1a32(r["id"]) // 3) % folds == k]
-        (_, _, doc, _), _ = fit(lmp, base, train, tie_kernels, sweeps, lambda s: None)
+        (_, _, doc, _), _ = fit(lmp, base, train, tie_kernels, sweeps, lambda s: None, only, keys)
         data = write_json({"schema": "lmp.measurements/1", "measurements": test})
         try:
             got = predict(lmp, doc, data)
@@ -219,25 +260,37 @@ def main():
     ap.add_argument("--sweeps", type=int, default=6)
     ap.add_argument("--tie-kernels", action="store_true")
     ap.add_argument("--folds", type=int, default=0, help="cross-validate inside the fit rows instead of fitting")
+    ap.add_argument("--only", metavar="RUNTIME", help="fit only this runtime's own parameters, untied")
+    ap.add_argument("--keys", help="with --only: comma-separated parameters to fit, e.g. weight_only_tensor_fraction/4")
     ap.add_argument("--write", action="store_true")
     args = ap.parse_args()
     with open(RUNTIMES, encoding="utf-8") as f:
         base = json.load(f)
     with open(DATASET, encoding="utf-8") as f:
         rows = [r for r in json.load(f)["measurements"] if r["split"] == "fit"]
+    keys = args.keys.split(",") if args.keys else None
+    if keys and not args.only:
+        sys.exit("fit.py: --keys needs --only RUNTIME")
+    if args.only:
+        rows = rows_of_runtime(args.lmp, base, rows, args.only)
+        print(f"{len(rows)} fit rows are predicted under runtime '{args.only}'", file=sys.stderr)
     if args.folds > 1:
-        cross_validate(args.lmp, base, rows, args.folds, args.tie_kernels, args.sweeps)
+        cross_validate(args.lmp, base, rows, args.folds, args.tie_kernels, args.sweeps, args.only, keys)
         return
     (best, n, doc, sensitive), params = fit(args.lmp, base, rows, args.tie_kernels, args.sweeps,
-                                            lambda s: print(s, file=sys.stderr))
+                                            lambda s: print(s, file=sys.stderr), args.only, keys)
     today = datetime.date.today().isoformat()
     how = " (kernel efficiencies shared by every runtime)" if args.tie_kernels else ""
+    flags = " --tie-kernels" if args.tie_kernels else ""
+    if args.only:
+        how = " (only these; every other parameter as fitted before)"
+        flags = f" --only {args.only}" + (f" --keys {args.keys}" if args.keys else "")
     for name, paths, _ in params:
         for path in paths:
             v = node(doc, path)
             v["value"] = float(f"{v['value']:.3g}")
             if name in sensitive:
-                v["provenance"] = (f"fitted {today} by tools/calibrate/fit.py{' --tie-kernels' if args.tie_kernels else ''}"
+                v["provenance"] = (f"fitted {today} by tools/calibrate/fit.py{flags}"
                                    f"{how} to the {n} fit cases of data/measurements/published.json (mean |log "
                                    f"ratio| {best:.3f})")
             else:
