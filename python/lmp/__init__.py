@@ -57,7 +57,7 @@ def analyze(model, *, batch=1, seq=None, prompt=None, kv_len=None, stage="both",
         sram_bytes: on-chip SRAM per attention block (flash profile).
         all_logits: prefill computes the logits of every position.
         runtime: the runtime profile times are predicted for ("ideal",
-            "serving" (the default), "compiled", "eager").
+            "serving" (the default), "compiled", "autoawq", "eager").
         tp, pp, ep, dp: tensor, pipeline, expert and data parallel degrees;
             ``parallel="tp=8,ep=8"`` gives them at once.
         cluster, nodes, microbatches: the cluster, its nodes, and the
