@@ -3,10 +3,12 @@
 
 // Helpers shared by the builder test files (included only from *_test.cc).
 
-#include <string>
-
 #include <gtest/gtest.h>
 
+#include <string>
+
+#include "analysis/analyze.h"
+#include "analysis/testing.h"
 #include "model/builder.h"
 #include "util/embedded.h"
 #include "util/error.h"
@@ -31,6 +33,25 @@ inline std::string BuildError(const Json& config) {
     return e.Line();
   }
   return "no error";
+}
+
+inline const db::ModuleDb& Db() { return analysis::testing::EmbeddedDb(); }
+
+// Built straight from the embedded config.json, even where the catalog
+// prefers a hand-written architecture (Llama-2).
+inline analysis::Plan BuiltPlan(const std::string& name) {
+  return analysis::BuildPlan(BuildFromConfig(EmbeddedConfig(name), name, name), Db(), "fused");
+}
+
+inline int64_t Parameters(const std::string& name) {
+  return analysis::Evaluator(BuiltPlan(name)).Parameters(analysis::Scenario{});
+}
+
+inline analysis::StageResult Decode(const analysis::Plan& plan, int64_t kv_len) {
+  analysis::Scenario s;
+  s.stages = {analysis::Stage::kDecode};
+  s.decode_kv_len = kv_len;
+  return analysis::Analyze(plan, s).stages[0];
 }
 
 }  // namespace lmp::model::testing
