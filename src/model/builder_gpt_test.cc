@@ -11,12 +11,9 @@
 namespace lmp::model {
 namespace {
 
-using analysis::Analysis;
 using analysis::Plan;
 using analysis::Scenario;
-using analysis::Stage;
 using testing::BuiltPlan;
-using testing::Db;
 using testing::Decode;
 using testing::EmbeddedConfig;
 using testing::Parameters;

@@ -11,7 +11,6 @@
 namespace lmp::model {
 namespace {
 
-using analysis::Analysis;
 using analysis::Plan;
 using analysis::Scenario;
 using analysis::Stage;
