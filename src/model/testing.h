@@ -3,9 +3,9 @@
 
 // Helpers shared by the builder test files (included only from *_test.cc).
 
-#include <gtest/gtest.h>
-
 #include <string>
+
+#include <gtest/gtest.h>
 
 #include "analysis/analyze.h"
 #include "analysis/testing.h"

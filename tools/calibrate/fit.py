@@ -280,7 +280,8 @@ def main():
     (best, n, doc, sensitive), params = fit(args.lmp, base, rows, args.tie_kernels, args.sweeps,
                                             lambda s: print(s, file=sys.stderr), args.only, keys)
     today = datetime.date.today().isoformat()
-    how = " (kernel efficiencies shared by every runtime)" if args.tie_kernels else ""
+    how = (" (kernel efficiencies shared by every runtime but the dequantising ones of "
+           f"{', '.join(OWN_DEQUANT_KERNELS)})") if args.tie_kernels else ""
     flags = " --tie-kernels" if args.tie_kernels else ""
     if args.only:
         how = " (only these; every other parameter as fitted before)"
